@@ -1,0 +1,58 @@
+# SPDX-License-Identifier: GPL-2.0
+# Harness for the loop-back NFS series: build the patched kernel with the
+# pinned toolchain, boot it in QEMU, run the tests. Run as root. See
+# README.md. Each target is one small script in scripts/.
+
+SHELL := /bin/bash
+.SUFFIXES:
+.DEFAULT_GOAL := help
+
+# Variables that may be set on the command line; anything else is a typo.
+KNOWN_VARS := CACHE JOBS MEM SMP TIMEOUT ACCEL MIRROR FORCE APPEND HUNG_TASK_SECS \
+	GUEST_MIB CHECK_CONFIG
+$(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),\
+	$(if $(filter $(v),$(KNOWN_VARS)),,\
+	$(error unknown variable $(v) (known: $(KNOWN_VARS))))))
+export $(KNOWN_VARS)
+export T0 := $(shell date +%s)
+
+S := scripts
+
+.PHONY: help run test tree export kernel check qemu toolchain rootfs bisect
+
+help:
+	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
+	@echo "make test     checks, build, boot, KUnit + kselftests; 'N passed, N failed'"
+	@echo "make tree     base tree + git am patches/   make export  tree -> patches/"
+	@echo "make kernel   build only                    make check   checkpatch/rustfmt/clippy/rustdoc"
+	@echo "make qemu     interactive guest shell       make bisect  build every patch on its own"
+
+toolchain:
+	@$(S)/toolchain.sh
+
+rootfs: toolchain
+	@$(S)/rootfs.sh
+
+tree: toolchain
+	@$(S)/tree.sh
+
+kernel: tree
+	@$(S)/kernel.sh
+
+export:
+	@$(S)/export.sh
+
+check: kernel
+	@$(S)/check.sh
+
+bisect: tree
+	@$(S)/bisect.sh
+
+run: kernel rootfs
+	@$(S)/run.sh
+
+test: check rootfs
+	@$(S)/test.sh
+
+qemu: kernel rootfs
+	@INTERACTIVE=1 TIMEOUT=$${TIMEOUT:-86400} $(S)/boot.sh shell

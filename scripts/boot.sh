@@ -1,0 +1,86 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# boot.sh JOB: boot the built kernel in QEMU with the guest image and run
+# guest/jobs/JOB.sh there. The console is kept in $LOGS/JOB.console.log.
+# Exits with the job's exit code; a boot failure or a timeout fails.
+#
+# Disks: vda = guest root (snapshot, never written back), vdb = payload
+# (the job, its helpers, the kselftests), vdc = 4 GiB scratch disk for
+# the file systems the tests export.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_toolchain
+
+job=${1:?usage: boot.sh JOB}
+MEM=${MEM:-1024}
+SMP=${SMP:-2}
+TIMEOUT=${TIMEOUT:-900}
+kernel=$OUT/arch/x86/boot/bzImage
+log=$LOGS/$job.console.log
+payload=$CACHE/payload/$job
+
+[ -f "$TOP/guest/jobs/$job.sh" ] || die "no job guest/jobs/$job.sh"
+[ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' first"
+[ -f "$IMAGE" ] || die "no guest image at $IMAGE: run 'make rootfs' first"
+mkdir -p "$LOGS"
+
+banner "making the payload disk for job $job"
+rm -rf "$payload" "$payload.img"
+mkdir -p "$payload"
+cp "$TOP/guest/jobs/lib.sh" "$payload/"
+cp "$TOP/guest/jobs/$job.sh" "$payload/job.sh"
+[ ! -d "$CACHE/kselftest" ] || cp -a "$CACHE/kselftest" "$payload/kselftest"
+for v in $(compgen -v | grep '^GUEST_' || true); do
+	printf '%s=%q\n' "$v" "${!v}"
+done >"$payload/env.sh"
+in_root mkfs.ext4 -q -F -L payload -d "$payload" "$payload.img" 512M ||
+	die "mkfs.ext4 -d for the payload failed"
+rm -f "$CACHE/scratch.img"
+truncate -s 4G "$CACHE/scratch.img"
+
+# KVM hangs in firmware on some hosts: try it once per host boot, with a
+# short limit, and fall back to TCG.
+accel_file=$CACHE/accel.$(cat /proc/sys/kernel/random/boot_id)
+if [ -n "${ACCEL:-}" ]; then
+	accel=$ACCEL
+elif [ -f "$accel_file" ]; then
+	accel=$(cat "$accel_file")
+else
+	accel=tcg
+	if [ -w /dev/kvm ]; then
+		banner "probing KVM (20 s limit)"
+		if in_root timeout 20 qemu-system-x86_64 -accel kvm -cpu host -m 256 \
+			-kernel "$kernel" -append "console=ttyS0 panic=-1 init=/bin/false" \
+			-nographic -no-reboot -nic none 2>&1 | grep -q 'Linux version'; then
+			accel=kvm
+		fi
+	fi
+	rm -f "$CACHE"/accel.*
+	echo "$accel" >"$accel_file"
+fi
+cpu=max
+[ "$accel" = kvm ] && cpu=host
+
+cmdline="console=ttyS0 root=/dev/vda rw init=/sbin/harness-init panic=-1"
+cmdline+=" hung_task_timeout_secs=${HUNG_TASK_SECS:-60} ${APPEND:-}"
+banner "booting job $job: accel $accel, ${MEM} MiB, $SMP CPUs, limit ${TIMEOUT}s (console: $log)"
+stdin=/dev/null
+[ -z "${INTERACTIVE:-}" ] || stdin=/dev/stdin
+set +e
+in_root timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
+	-accel "$accel" -cpu "$cpu" -m "$MEM" -smp "$SMP" \
+	-kernel "$kernel" -append "$cmdline" \
+	-drive "file=$IMAGE,format=raw,if=virtio,snapshot=on" \
+	-drive "file=$payload.img,format=raw,if=virtio" \
+	-drive "file=$CACHE/scratch.img,format=raw,if=virtio,cache=unsafe" \
+	-nic none -nographic -no-reboot <"$stdin" 2>&1 | tee "$log"
+rc=${PIPESTATUS[0]}
+set -e
+rm -f "$CACHE/scratch.img"
+[ "$rc" != 124 ] || die "guest timed out after ${TIMEOUT}s; console log: $log"
+[ "$rc" = 0 ] || die "QEMU failed (exit $rc); console log: $log"
+exit_line=$(grep -a '^=== harness: job exit' "$log" | tail -n1 | tr -d '\r')
+[ -n "$exit_line" ] || die "the guest did not run the job (boot failure?); console log: $log"
+jrc=${exit_line##* }
+banner "job $job exited $jrc (console log: $log)"
+exit "$jrc"

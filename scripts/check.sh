@@ -1,0 +1,54 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Static checks of the series: checkpatch on every patch, rustfmtcheck, a
+# clippy build (CLIPPY=1) of the files the series touches with zero
+# warnings, and rustdoc with zero warnings.
+. "$(dirname "$0")/lib.sh"
+need_root
+need_toolchain
+need_tree
+
+KMAKE="make -C $SRC O=$OUT LLVM=1 ARCH=x86_64"
+mkdir -p "$LOGS"
+fail=0
+
+banner "checkpatch on patches/"
+for p in $(grep -v '^#' "$TOP/patches/series"); do
+	[ "$p" != 0000-cover-letter.patch ] || continue
+	if ! out=$(cd "$SRC" && perl scripts/checkpatch.pl -q --no-summary --show-types "$TOP/patches/$p" 2>&1); then
+		echo "$out"
+		echo "    checkpatch: $p has errors or warnings"
+		fail=1
+	elif [ -n "$out" ]; then
+		echo "$out"
+		echo "    checkpatch: $p has checks"
+		fail=1
+	fi
+done
+
+[ -f "$OUT/.config" ] || die "no kernel configuration in $OUT: run 'make kernel' first"
+
+banner "rustfmtcheck"
+in_root sh -c "$KMAKE -s rustfmtcheck" || { echo "    rustfmtcheck: run 'make LLVM=1 rustfmt' in the tree"; fail=1; }
+
+banner "clippy build of what the series touches"
+changed=$(git -C "$SRC" diff --name-only base..HEAD -- '*.rs' '*.c' '*.h' | while read -r f; do
+	[ -f "$SRC/$f" ] && echo "$SRC/$f"; done)
+[ -z "$changed" ] || touch $changed
+in_root sh -c "$KMAKE -j$JOBS CLIPPY=1 all 2>&1" >"$LOGS/clippy.log" ||
+	{ tail -n 30 "$LOGS/clippy.log"; die "the clippy build failed, see $LOGS/clippy.log"; }
+if grep -E -A8 '^(warning|error)(\[|:)|: warning:' "$LOGS/clippy.log"; then
+	echo "    clippy/compiler: warnings above (log: $LOGS/clippy.log)"
+	fail=1
+fi
+
+banner "rustdoc"
+in_root sh -c "$KMAKE -j$JOBS rustdoc 2>&1" >"$LOGS/rustdoc.log" ||
+	{ tail -n 30 "$LOGS/rustdoc.log"; die "rustdoc failed, see $LOGS/rustdoc.log"; }
+if grep -E -A8 '^warning' "$LOGS/rustdoc.log"; then
+	echo "    rustdoc: warnings above (log: $LOGS/rustdoc.log)"
+	fail=1
+fi
+
+[ "$fail" = 0 ] || die "checks found problems (see above)"
+banner "all checks clean"

@@ -1,0 +1,47 @@
+#!/usr/bin/env bash
+# SPDX-License-Identifier: GPL-2.0
+# Make the guest root file system: Debian trixie (minbase) with real
+# nfs-utils, fio and stress-ng, plus the harness init, packed into an ext4
+# image with mkfs.ext4 -d (no loop mount).
+. "$(dirname "$0")/lib.sh"
+need_root
+
+PACKAGES="nfs-kernel-server nfs-common rpcbind fio stress-ng xfsprogs e2fsprogs
+procps iproute2 kmod util-linux bash coreutils"
+
+stamp="$(echo $PACKAGES) $(sha256sum "$TOP/guest/init" | cut -c1-16)"
+if [ -f "$IMAGE" ] && [ "$(cat "$IMAGE.stamp" 2>/dev/null)" = "$stamp" ]; then
+	banner "guest image $IMAGE is up to date"
+	exit 0
+fi
+[ -n "$MIRROR" ] || die "no Debian mirror found in /etc/apt; set MIRROR=..."
+command -v debootstrap >/dev/null || die "debootstrap missing: run 'make toolchain' first"
+
+if [ ! -f "$GUESTROOT/.packages" ] || [ "$(cat "$GUESTROOT/.packages")" != "$(echo $PACKAGES)" ]; then
+	banner "debootstrap $SUITE (minbase) guest root with nfs-utils, fio, stress-ng"
+	rm -rf "$GUESTROOT" "$GUESTROOT.tmp"
+	mkdir -p "$CACHE"
+	debootstrap --variant=minbase --include="$(echo $PACKAGES | tr ' ' ,)" \
+		"$SUITE" "$GUESTROOT.tmp" "$MIRROR" >"$CACHE/debootstrap-guest.log" 2>&1 ||
+		die "guest debootstrap failed, see $CACHE/debootstrap-guest.log"
+	chroot "$GUESTROOT.tmp" apt-get clean
+	rm -rf "$GUESTROOT.tmp"/var/lib/apt/lists/*
+	echo $PACKAGES >"$GUESTROOT.tmp/.packages"
+	mv "$GUESTROOT.tmp" "$GUESTROOT"
+fi
+
+banner "configuring the guest root"
+install -m 0755 "$TOP/guest/init" "$GUESTROOT/sbin/harness-init"
+echo guest >"$GUESTROOT/etc/hostname"
+printf '127.0.0.1 localhost\n::1 localhost\n127.0.1.1 guest\n' >"$GUESTROOT/etc/hosts"
+: >"$GUESTROOT/etc/exports"
+mkdir -p "$GUESTROOT/payload" "$GUESTROOT/srv" "$GUESTROOT/mnt"
+
+banner "packing $IMAGE"
+need_toolchain
+rm -f "$IMAGE.tmp"
+in_root mkfs.ext4 -q -F -L guest -d "$GUESTROOT" "$IMAGE.tmp" 2G ||
+	die "mkfs.ext4 -d failed"
+mv "$IMAGE.tmp" "$IMAGE"
+echo "$stamp" >"$IMAGE.stamp"
+banner "done ($(du -h --apparent-size "$IMAGE" | cut -f1), $(du -sh "$GUESTROOT" | cut -f1) used)"
