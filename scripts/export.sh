@@ -24,6 +24,6 @@ cp "$tmp"/*.patch "$TOP/patches/"
 } >"$TOP/patches/series"
 if [ "$tree" = "$SRC" ]; then
 	git -C "$SRC" config harness.applied "$(git -C "$SRC" rev-parse HEAD)"
-	git -C "$SRC" config harness.series "$(cd "$TOP/patches" && cat series $(cat series) | sha256sum | cut -c1-16)"
+	git -C "$SRC" config harness.series "$("$TOP/scripts/tree.sh" --series-id)"
 fi
 banner "done: $(cat "$TOP/patches/series" | tr '\n' ' ')"

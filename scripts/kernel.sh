@@ -12,7 +12,9 @@ KMAKE="make -C $SRC O=$OUT LLVM=1 ARCH=x86_64"
 mkdir -p "$OUT" "$LOGS"
 
 frags="$SRC/kernel/configs/kvm_guest.config $(echo "$TOP"/configs/*.config)"
-stamp=$(cat $frags "$0" | sha256sum | cut -c1-16)
+# Reconfigure when a fragment, this script or any Kconfig file of the tree
+# changes (a patch may add the options a fragment asks for).
+stamp=$( (cat $frags "$0"; git -C "$SRC" diff base -- '*Kconfig*') | sha256sum | cut -c1-16)
 if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.harness-config" 2>/dev/null)" != "$stamp" ]; then
 	banner "configuring: tinyconfig + kvm_guest.config + $(cd "$TOP" && echo configs/*.config)"
 	in_root sh -ec "$KMAKE -s tinyconfig >/dev/null

@@ -10,10 +10,17 @@
 . "$(dirname "$0")/lib.sh"
 
 series_id() {
-	(cd "$TOP/patches" && cat series $(grep -v '^#' series) 2>/dev/null) | sha256sum | cut -c1-16
+	# The series' patches, not the cover letter: editing that rebuilds nothing.
+	(cd "$TOP/patches" && grep -v -e '^#' -e '^0000-cover-letter.patch$' series |
+		xargs cat 2>/dev/null) | sha256sum | cut -c1-16
 }
 
 git_() { git -C "$SRC" -c user.name=harness -c user.email=harness@localhost "$@"; }
+
+if [ "${1:-}" = --series-id ]; then
+	series_id
+	exit 0
+fi
 
 [ -f "$TOP/patches/series" ] || die "patches/series is missing"
 if ! git -C "$SRC" rev-parse -q --verify base >/dev/null 2>&1; then

@@ -42,7 +42,7 @@ nfs_server_start() {
 	chmod 1777 "$EXPORT"
 	mountpoint -q /proc/fs/nfsd || step nfsdfs mount -t nfsd nfsd /proc/fs/nfsd || return 1
 	mkdir -p /var/lib/nfs/v4recovery /run/rpcbind
-	echo "$EXPORT *(rw,no_root_squash,no_subtree_check,insecure,fsid=0)" >/etc/exports
+	echo "$EXPORT *(rw,no_root_squash,no_subtree_check,insecure)" >/etc/exports
 	pgrep -x rpcbind >/dev/null || step rpcbind rpcbind -w || return 1
 	step exportfs exportfs -ra || return 1
 	pgrep -x rpc.mountd >/dev/null || step mountd rpc.mountd || return 1

@@ -11,6 +11,11 @@ for v in 4.2 3; do
 done
 nfs_server_stop
 
+# The quick variant of the series' kselftests for CI; make bench runs
+# the full ones.
+export NFS_LOOPBACK_DEV=$SCRATCH
+export NFS_LOOPBACK_FS=${GUEST_FS:-ext4} NFS_LOOPBACK_VERS=${GUEST_VERS:-4.2 3}
+export NFS_LOOPBACK_IO=${GUEST_IO:-rpc localio} NFS_LOOPBACK_SECONDS=${GUEST_SECONDS:-15}
 if [ -x ./kselftest/run_kselftest.sh ]; then
 	echo "=== harness: kselftest start"
 	(cd kselftest && ./run_kselftest.sh)
