@@ -9,16 +9,17 @@ SHELL := /bin/bash
 
 # Variables that may be set on the command line; anything else is a typo.
 KNOWN_VARS := CACHE JOBS MEM SMP TIMEOUT ACCEL MIRROR FORCE APPEND HUNG_TASK_SECS \
-	GUEST_MIB GUEST_FS GUEST_VERS GUEST_IO GUEST_SECONDS CHECK_CONFIG
+	GUEST_MIB GUEST_FS GUEST_VERS GUEST_IO GUEST_SECONDS GUEST_REPS GUEST_LEVELS \
+	GUEST_TARGETS GUEST_THREADS CHECK_CONFIG
 $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),\
 	$(if $(filter $(v),$(KNOWN_VARS)),,\
 	$(error unknown variable $(v) (known: $(KNOWN_VARS))))))
-export $(KNOWN_VARS)
+export $(foreach v,$(KNOWN_VARS),$(if $(filter undefined,$(origin $(v))),,$(v)))
 export T0 := $(shell date +%s)
 
 S := scripts
 
-.PHONY: help run test tree export kernel check qemu toolchain rootfs bisect
+.PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect
 
 help:
 	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
@@ -26,6 +27,7 @@ help:
 	@echo "make tree     base tree + git am patches/   make export  tree -> patches/"
 	@echo "make kernel   build only                    make check   checkpatch/rustfmt/clippy/rustdoc"
 	@echo "make qemu     interactive guest shell       make bisect  build every patch on its own"
+	@echo "make bench    local vs loop-back NFS (RPC, LOCALIO) under memory pressure: table, JSON, PNG"
 
 toolchain:
 	@$(S)/toolchain.sh
@@ -53,6 +55,9 @@ run: kernel rootfs
 
 test: check rootfs
 	@$(S)/test.sh
+
+bench: kernel rootfs
+	@$(S)/bench.sh
 
 qemu: kernel rootfs
 	@INTERACTIVE=1 TIMEOUT=$${TIMEOUT:-86400} $(S)/boot.sh shell

@@ -19,8 +19,8 @@ fail=0
 banner "checkpatch on patches/"
 for p in $(grep -v '^#' "$TOP/patches/series"); do
 	[ "$p" != 0000-cover-letter.patch ] || continue
-	if ! out=$(cd "$SRC" && perl scripts/checkpatch.pl -q --no-summary --show-types \
-		--ignore MISSING_SIGN_OFF,FILE_PATH_CHANGES "$TOP/patches/$p" 2>&1); then
+	if ! out=$(in_root sh -c "cd '$SRC' && perl scripts/checkpatch.pl -q --no-summary --show-types \
+		--ignore MISSING_SIGN_OFF,FILE_PATH_CHANGES '$TOP/patches/$p'" 2>&1); then
 		echo "$out"
 		echo "    checkpatch: $p has errors or warnings"
 		fail=1

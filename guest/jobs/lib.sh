@@ -114,3 +114,41 @@ show_nfsd_stats() {
 		cat /proc/fs/nfsd/loopback_stats 2>/dev/null | sed 's/^/#   /'
 	fi
 }
+
+# kprobe events with hist triggers counting calls made by nfsd threads
+# (the same probes as the series' kselftest).
+NFSD_PROBES="reclaim:try_to_free_pages release_folio:nfs_release_folio
+wb_folio_reclaim:nfs_wb_folio_reclaim commit:nfs_commit_inode evict:nfs4_evict_inode
+delegreturn:nfs4_proc_delegreturn"
+NFSD_PROBED=""
+NFSD_TRIG='hist:keys=common_pid:vals=hitcount if comm == "nfsd"'
+T=/sys/kernel/tracing
+
+probes_add() {
+	local p
+	for p in $NFSD_PROBES; do
+		echo "p:nfsb/${p%%:*} ${p#*:}" >>$T/kprobe_events 2>/dev/null &&
+			NFSD_PROBED="$NFSD_PROBED ${p%%:*}"
+	done
+}
+
+probes_reset() {
+	local n
+	for n in $NFSD_PROBED; do
+		echo "!$NFSD_TRIG" >>$T/events/nfsb/$n/trigger 2>/dev/null
+		echo "$NFSD_TRIG" >>$T/events/nfsb/$n/trigger
+		echo 1 >$T/events/nfsb/$n/enable
+	done
+}
+
+# probes_json: "name": hits, ... for every probe.
+probes_json() {
+	local n h sep=""
+	for n in $NFSD_PROBED; do
+		h=$(awk '/^ *Hits:/ { print $2; f = 1 } END { if (!f) print 0 }' $T/events/nfsb/$n/hist)
+		printf '%s"%s": %s' "$sep" "$n" "$h"
+		sep=", "
+	done
+}
+
+vmstat_sum() { awk -v re="$1" '$1 ~ re { s += $2 } END { print s + 0 }' /proc/vmstat; }

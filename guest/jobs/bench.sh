@@ -1,0 +1,62 @@
+#!/bin/sh
+# SPDX-License-Identifier: GPL-2.0
+# make bench: the same fio write workload against the local file system,
+# loop-back NFSv4.2 over RPC and loop-back NFSv4.2 with LOCALIO, at
+# several memory-pressure levels (stress-ng --vm taking a share of
+# memory), repeated. Each run prints a BENCH block: a header line, fio's
+# JSON, the reclaim counters and the nfsd probe counts.
+. ./lib.sh
+
+REPS=${GUEST_REPS:-3}
+SECS=${GUEST_SECONDS:-20}
+LEVELS=${GUEST_LEVELS:-0 50 80}
+TARGETS=${GUEST_TARGETS:-local rpc localio}
+STALL=${GUEST_STALL:-120}
+LIO=/sys/module/nfs/parameters/localio_enabled
+
+NTHREADS=${GUEST_THREADS:-2} nfs_server_start ext4 || { echo "bench: nfs server failed"; exit 1; }
+probes_add
+mkdir -p "$EXPORT/local"
+sysctl -q -w vm.dirty_ratio=10 vm.dirty_background_ratio=5
+
+for level in $LEVELS; do
+	for rep in $(seq 1 "$REPS"); do
+		for target in $TARGETS; do
+			case $target in
+			local) dir=$EXPORT/local ;;
+			rpc | localio)
+				[ "$target" = localio ] && v=Y || v=N
+				[ -w "$LIO" ] || { [ "$target" = rpc ] || continue; }
+				[ -w "$LIO" ] && echo "$v" >"$LIO"
+				dir=/mnt/$target
+				nfs_mount 4.2 "$dir" || continue
+				;;
+			esac
+			hog=""
+			if [ "$level" -gt 0 ]; then
+				stress-ng --vm 1 --vm-bytes "$level%" --vm-keep \
+					--timeout "$((SECS + 10))s" >/dev/null 2>&1 &
+				hog=$!
+				sleep 2
+			fi
+			probes_reset
+			a0=$(vmstat_sum '^allocstall')
+			s0=$(vmstat_sum '^pgscan_direct')
+			echo "BENCH-BEGIN level=$level rep=$rep target=$target"
+			timeout "$((SECS + STALL))" fio --name=w --directory="$dir" --rw=write \
+				--bs=64k --size=64m --numjobs=4 --time_based --runtime="$SECS" \
+				--end_fsync=1 --ioengine=psync --group_reporting \
+				--output-format=json 2>/dev/null
+			rc=$?
+			a1=$(vmstat_sum '^allocstall')
+			s1=$(vmstat_sum '^pgscan_direct')
+			echo "BENCH-END {\"rc\": $rc, \"stall\": $([ $rc = 124 ] && echo 1 || echo 0)," \
+				"\"allocstall\": $((a1 - a0)), \"pgscan_direct\": $((s1 - s0))," \
+				"\"nfsd\": {$(probes_json)}}"
+			[ -z "$hog" ] || { kill "$hog" 2>/dev/null; wait "$hog" 2>/dev/null; }
+			rm -f "$dir"/w.*
+			[ "$target" = local ] || umount "$dir"
+		done
+	done
+done
+nfs_server_stop

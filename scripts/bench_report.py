@@ -1,0 +1,132 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""Summarise the BENCH blocks of a make bench console log.
+
+Each block holds fio's JSON for one run (target x pressure level x
+repeat) and the reclaim counters and nfsd probe counts of that run. Writes
+all runs to a JSON file, prints medians and spread per target and level
+with the ratio to the local file system, and draws a PNG.
+"""
+
+import argparse
+import json
+import re
+import statistics
+import sys
+from collections import defaultdict
+
+BEGIN = re.compile(r'^BENCH-BEGIN level=(\d+) rep=(\d+) target=(\w+)')
+
+
+def parse(path):
+	runs = []
+	cur = None
+	body = []
+	with open(path, errors='replace') as f:
+		for line in f:
+			line = line.rstrip('\r\n')
+			m = BEGIN.match(line)
+			if m:
+				cur = {'level': int(m.group(1)), 'rep': int(m.group(2)),
+				       'target': m.group(3)}
+				body = []
+			elif cur is not None and line.startswith('BENCH-END '):
+				cur.update(json.loads(line[len('BENCH-END '):]))
+				try:
+					fio = json.loads('\n'.join(body)[('\n'.join(body)).index('{'):])
+					w = fio['jobs'][0]['write']
+					pct = w['clat_ns'].get('percentile', {})
+					cur['mb_s'] = w['bw_bytes'] / 1e6
+					cur['p50_ms'] = pct.get('50.000000', 0) / 1e6
+					cur['p99_ms'] = pct.get('99.000000', 0) / 1e6
+				except (ValueError, KeyError, IndexError):
+					cur['mb_s'] = None
+				runs.append(cur)
+				cur = None
+			elif cur is not None:
+				body.append(line)
+	return runs
+
+
+def med(vals):
+	vals = [v for v in vals if v is not None]
+	return statistics.median(vals) if vals else float('nan')
+
+
+def spread(vals):
+	vals = [v for v in vals if v is not None]
+	return (min(vals), max(vals)) if vals else (float('nan'), float('nan'))
+
+
+def main():
+	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	ap.add_argument('log')
+	ap.add_argument('--json', required=True)
+	ap.add_argument('--png')
+	args = ap.parse_args()
+
+	runs = parse(args.log)
+	if not runs:
+		print('no BENCH blocks in the log', file=sys.stderr)
+		return 1
+	with open(args.json, 'w') as f:
+		json.dump(runs, f, indent=1)
+
+	groups = defaultdict(list)
+	for r in runs:
+		groups[(r['level'], r['target'])].append(r)
+	levels = sorted({r['level'] for r in runs})
+	targets = [t for t in ('local', 'rpc', 'localio') if any(r['target'] == t for r in runs)]
+
+	hdr = (f"{'pressure':>8} {'target':>8} {'runs':>4} {'MB/s':>7} {'min-max':>13} {'x local':>7} "
+	       f"{'p50 ms':>7} {'p99 ms':>8} {'stalls':>6} {'allocst':>7} {'nfsd reclaim':>12} "
+	       f"{'nfsd->client':>12}")
+	print(hdr)
+	for lv in levels:
+		base = med([r['mb_s'] for r in groups.get((lv, 'local'), [])])
+		for t in targets:
+			g = groups.get((lv, t), [])
+			if not g:
+				continue
+			bw = med([r['mb_s'] for r in g])
+			lo, hi = spread([r['mb_s'] for r in g])
+			risky = med([sum(v for k, v in r.get('nfsd', {}).items() if k != 'reclaim') for r in g])
+			print(f"{lv:>7}% {t:>8} {len(g):>4} {bw:>7.1f} {lo:>6.1f}-{hi:<6.1f} {bw / base:>7.2f} "
+			      f"{med([r.get('p50_ms') for r in g]):>7.1f} {med([r.get('p99_ms') for r in g]):>8.1f} "
+			      f"{sum(r.get('stall', 0) for r in g):>6} {med([r.get('allocstall') for r in g]):>7.0f} "
+			      f"{med([r.get('nfsd', {}).get('reclaim', 0) for r in g]):>12.0f} {risky:>12.0f}")
+	print(f'runs: {args.json}')
+
+	if args.png:
+		import matplotlib
+		matplotlib.use('Agg')
+		import matplotlib.pyplot as plt
+		fig, axes = plt.subplots(1, 3, figsize=(15, 4.5))
+		width = 0.8 / len(targets)
+		for i, t in enumerate(targets):
+			xs = [j + i * width for j in range(len(levels))]
+			for ax, key, label in ((axes[0], 'mb_s', 'write throughput (MB/s)'),
+					       (axes[1], 'p99_ms', 'p99 write latency (ms)')):
+				vals = [med([r.get(key) for r in groups.get((lv, t), [])]) for lv in levels]
+				errs = [spread([r.get(key) for r in groups.get((lv, t), [])]) for lv in levels]
+				lo = [max(v - e[0], 0) for v, e in zip(vals, errs)]
+				hi = [max(e[1] - v, 0) for v, e in zip(vals, errs)]
+				ax.bar(xs, vals, width, yerr=[lo, hi], capsize=3, label=t)
+				ax.set_ylabel(label)
+			vals = [med([sum(v for k, v in r.get('nfsd', {}).items() if k != 'reclaim')
+				     for r in groups.get((lv, t), [])]) for lv in levels]
+			axes[2].bar(xs, vals, width, label=t)
+			axes[2].set_ylabel('nfsd calls into the NFS client (median)')
+		for ax in axes:
+			ax.set_xticks([j + 0.4 - width / 2 for j in range(len(levels))])
+			ax.set_xticklabels([f'{lv}% hog' for lv in levels])
+			ax.legend()
+		fig.suptitle('loop-back NFS vs local file system under memory pressure (median, min-max)')
+		fig.tight_layout()
+		fig.savefig(args.png, dpi=100)
+		print(f'plot: {args.png}')
+	return 0
+
+
+if __name__ == '__main__':
+	sys.exit(main())
