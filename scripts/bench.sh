@@ -7,6 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 
+"$TOP/scripts/kselftest.sh"
 MEM=${MEM:-1024} TIMEOUT=${TIMEOUT:-5400} "$TOP/scripts/boot.sh" bench ||
 	die "the benchmark job failed; console log: $LOGS/bench.console.log"
 STEP=report banner "summarising $LOGS/bench.console.log"

@@ -7,17 +7,7 @@
 . "$(dirname "$0")/lib.sh"
 need_root
 
-# The series' kselftests: every selftests directory with a Makefile that
-# the series adds or changes, installed with the kernel's own install rule.
-rm -rf "$CACHE/kselftest"
-targets=$(git -C "$SRC" diff --name-only base..HEAD -- 'tools/testing/selftests/*/Makefile' |
-	sed 's|^tools/testing/selftests/||; s|/Makefile$||' | tr '\n' ' ')
-if [ -n "${targets// /}" ]; then
-	STEP=kselftest banner "installing kselftests: $targets"
-	in_root sh -c "make -s -C '$SRC/tools/testing/selftests' TARGETS='$targets' \
-		INSTALL_PATH='$CACHE/kselftest' install >'$LOGS/kselftest-install.log' 2>&1" ||
-		die "installing the kselftests failed, see $LOGS/kselftest-install.log"
-fi
+"$TOP/scripts/kselftest.sh"
 
 set +e
 TIMEOUT=${TIMEOUT:-1200} "$TOP/scripts/boot.sh" test

@@ -60,3 +60,11 @@ for level in $LEVELS; do
 	done
 done
 nfs_server_stop
+
+# The series' kselftest in full: ext4 and XFS, NFSv3 and v4.2, RPC and
+# LOCALIO, with the same run time.
+if [ -x ./kselftest/run_kselftest.sh ]; then
+	export NFS_LOOPBACK_DEV=$SCRATCH NFS_LOOPBACK_SECONDS=$SECS
+	echo "=== bench: full kselftest"
+	(cd kselftest && ./run_kselftest.sh)
+fi
