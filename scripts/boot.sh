@@ -62,7 +62,7 @@ cpu=max
 [ "$accel" = kvm ] && cpu=host
 
 cmdline="console=ttyS0 root=/dev/vda rw init=/sbin/harness-init panic=-1"
-cmdline+=" hung_task_timeout_secs=${HUNG_TASK_SECS:-60} ${APPEND:-}"
+cmdline+=" sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-60} ${APPEND:-}"
 banner "booting job $job: accel $accel, ${MEM} MiB, $SMP CPUs, limit ${TIMEOUT}s (console: $log)"
 stdin=/dev/null
 [ -z "${INTERACTIVE:-}" ] || stdin=/dev/stdin
