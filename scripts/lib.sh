@@ -85,10 +85,11 @@ in_root() {
 		mount -t proc proc "$root/proc"
 		mount --rbind /sys "$root/sys"
 		mount --rbind /dev "$root/dev"
+		# /tmp first: the cache or the repository may live below it.
+		mount -t tmpfs tmpfs "$root/tmp"
 		mkdir -p "$root$cache" "$root$top"
 		mount --bind "$cache" "$root$cache"
 		mount --bind "$top" "$root$top"
-		[ -d "$root/tmp" ] && mount -t tmpfs tmpfs "$root/tmp"
 		exec chroot "$root" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin \
 			HOME=/root LANG=C.UTF-8 TERM="${TERM:-dumb}" CACHE="$cache" \
 			T0="$T0" "$@"
