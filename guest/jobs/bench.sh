@@ -12,7 +12,6 @@ SECS=${GUEST_SECONDS:-20}
 LEVELS=${GUEST_LEVELS:-0 50 80}
 TARGETS=${GUEST_TARGETS:-local rpc localio}
 STALL=${GUEST_STALL:-120}
-LIO=/sys/module/nfs/parameters/localio_enabled
 
 NTHREADS=${GUEST_THREADS:-2} nfs_server_start ext4 || { echo "bench: nfs server failed"; exit 1; }
 probes_add
@@ -25,9 +24,7 @@ for level in $LEVELS; do
 			case $target in
 			local) dir=$EXPORT/local ;;
 			rpc | localio)
-				[ "$target" = localio ] && v=Y || v=N
-				[ -w "$LIO" ] || { [ "$target" = rpc ] || continue; }
-				[ -w "$LIO" ] && echo "$v" >"$LIO"
+				localio_set "$target" || continue
 				dir=/mnt/$target
 				nfs_mount 4.2 "$dir" || continue
 				;;

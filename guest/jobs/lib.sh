@@ -110,9 +110,6 @@ show_nfsd_stats() {
 	[ -r /proc/net/rpc/nfsd ] || return 0
 	diag "nfsd statistics (/proc/net/rpc/nfsd):"
 	grep -E '^(rpc|proc3|proc4|proc4ops|th|io) ' /proc/net/rpc/nfsd | cut -c1-150 | sed 's/^/#   /'
-	if [ -d /sys/kernel/debug/nfsd ] || [ -e /proc/fs/nfsd/loopback_stats ]; then
-		cat /proc/fs/nfsd/loopback_stats 2>/dev/null | sed 's/^/#   /'
-	fi
 }
 
 # kprobe events with hist triggers counting calls made by nfsd threads
@@ -152,3 +149,14 @@ probes_json() {
 }
 
 vmstat_sum() { awk -v re="$1" '$1 ~ re { s += $2 } END { print s + 0 }' /proc/vmstat; }
+
+# localio_set rpc|localio: let loop-back mounts made from now on use
+# LOCALIO or not. Fails for localio on a kernel without it.
+localio_set() {
+	local p=/sys/module/nfs/parameters/localio_enabled
+	if [ -w "$p" ]; then
+		[ "$1" = localio ] && echo Y >"$p" || echo N >"$p"
+	else
+		[ "$1" = rpc ]
+	fi
+}

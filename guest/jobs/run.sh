@@ -7,17 +7,14 @@
 
 MIB=${GUEST_MIB:-64}
 uname -a
-LIO=/sys/module/nfs/parameters/localio_enabled
 ktap_header 5
 if nfs_server_start ext4; then ktap_ok "nfs_server_start ext4"; else ktap_fail "nfs_server_start ext4"; fi
 # Over RPC through nfsd, and with LOCALIO (on by default in 7.3), which
 # bypasses nfsd for READ/WRITE/COMMIT.
 for io in rpc localio; do
-	if [ -w "$LIO" ]; then
-		[ "$io" = localio ] && echo Y >"$LIO" || echo N >"$LIO"
-	elif [ "$io" = localio ]; then
-		ktap_skip "loopback_roundtrip_localio" "no LOCALIO in this kernel"
-		ktap_skip "loopback_roundtrip_localio" "no LOCALIO in this kernel"
+	if ! localio_set "$io"; then
+		ktap_skip "loopback_roundtrip_nfsv4.2_$io" "no LOCALIO in this kernel"
+		ktap_skip "loopback_roundtrip_nfsv3_$io" "no LOCALIO in this kernel"
 		continue
 	fi
 	for v in 4.2 3; do
