@@ -1,20 +1,28 @@
 #!/bin/sh
 # SPDX-License-Identifier: GPL-2.0
 # make bench: the same fio write workload against the local file system,
-# loop-back NFSv4.2 over RPC and loop-back NFSv4.2 with LOCALIO, at
-# several memory-pressure levels (stress-ng --vm taking a share of
-# memory), repeated. Each run prints a BENCH block: a header line, fio's
-# JSON, the reclaim counters and the nfsd probe counts.
+# loop-back NFSv4.2 over RPC with nfsd's loop-back scope on (rpc) and off
+# (rpc_off), loop-back NFSv4.2 with LOCALIO, and a client in a second
+# network namespace over a veth pair (remote, remote_off: what the scope
+# costs other clients while a loop-back client is connected), at several
+# memory-pressure levels (stress-ng --vm taking a share of memory),
+# repeated. Each run prints a BENCH block: a header line, fio's JSON, the
+# reclaim counters and the nfsd probe counts.
 . ./lib.sh
 
 REPS=${GUEST_REPS:-3}
 SECS=${GUEST_SECONDS:-20}
 LEVELS=${GUEST_LEVELS:-0 50 80}
-TARGETS=${GUEST_TARGETS:-local rpc localio}
+TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio remote remote_off}
+NS=nfsb_remote
+FIO="fio --name=w --rw=write --bs=64k --size=64m --numjobs=4 --time_based"
+FIO="$FIO --runtime=$SECS --end_fsync=1 --ioengine=psync --group_reporting --output-format=json"
+
 STALL=${GUEST_STALL:-120}
 
 NTHREADS=${GUEST_THREADS:-2} nfs_server_start ext4 || { echo "bench: nfs server failed"; exit 1; }
 probes_add
+netns_setup "$NS" || echo "bench: no second network namespace: remote targets skipped"
 mkdir -p "$EXPORT/local"
 sysctl -q -w vm.dirty_ratio=10 vm.dirty_background_ratio=5
 
@@ -22,9 +30,20 @@ for level in $LEVELS; do
 	for rep in $(seq 1 "$REPS"); do
 		for target in $TARGETS; do
 			case $target in
+			*_off) scope_set off || continue ;;
+			*) scope_set on || scope_set none ;;
+			esac
+			case $target in
 			local) dir=$EXPORT/local ;;
-			rpc | localio)
-				localio_set "$target" || continue
+			rpc* | localio)
+				localio_set "${target%_off}" || continue
+				dir=/mnt/$target
+				nfs_mount 4.2 "$dir" || continue
+				;;
+			remote*)
+				ip netns list | grep -q "^$NS" || continue
+				# An idle loop-back client stays connected meanwhile.
+				localio_set rpc
 				dir=/mnt/$target
 				nfs_mount 4.2 "$dir" || continue
 				;;
@@ -40,10 +59,16 @@ for level in $LEVELS; do
 			a0=$(vmstat_sum '^allocstall')
 			s0=$(vmstat_sum '^pgscan_direct')
 			echo "BENCH-BEGIN level=$level rep=$rep target=$target"
-			timeout "$((SECS + STALL))" fio --name=w --directory="$dir" --rw=write \
-				--bs=64k --size=64m --numjobs=4 --time_based --runtime="$SECS" \
-				--end_fsync=1 --ioengine=psync --group_reporting \
-				--output-format=json 2>/dev/null
+			case $target in
+			remote*)
+				timeout "$((SECS + STALL))" ip netns exec "$NS" sh -c "
+					mkdir -p /mnt/r && mount -t nfs -o vers=4.2 \
+						$REMOTE_SERVER:$EXPORT /mnt/r || exit 1
+					$FIO --directory=/mnt/r 2>/dev/null; rc=\$?
+					rm -f /mnt/r/w.*; umount /mnt/r; exit \$rc"
+				;;
+			*) timeout "$((SECS + STALL))" $FIO --directory="$dir" 2>/dev/null ;;
+			esac
 			rc=$?
 			a1=$(vmstat_sum '^allocstall')
 			s1=$(vmstat_sum '^pgscan_direct')
@@ -58,10 +83,16 @@ for level in $LEVELS; do
 done
 nfs_server_stop
 
-# The series' kselftest in full: ext4 and XFS, NFSv3 and v4.2, RPC and
-# LOCALIO, with the same run time.
+scope_set on
+ip netns del "$NS" 2>/dev/null
+
+# The series' kselftests in full: ext4 and XFS, NFSv3 and v4.2, RPC and
+# LOCALIO, loop-back scope on and off, with the same run time (GUEST_FS,
+# GUEST_VERS, GUEST_IO narrow it).
 if [ -x ./kselftest/run_kselftest.sh ]; then
 	export NFS_LOOPBACK_DEV=$SCRATCH NFS_LOOPBACK_SECONDS=$SECS
+	export NFS_LOOPBACK_FS=${GUEST_FS:-ext4 xfs} NFS_LOOPBACK_VERS=${GUEST_VERS:-3 4.2}
+	export NFS_LOOPBACK_IO=${GUEST_IO:-rpc localio} NFS_LOOPBACK_REPEATS=${GUEST_REPS:-1}
 	echo "=== bench: full kselftest"
 	(cd kselftest && ./run_kselftest.sh)
 fi

@@ -150,6 +150,29 @@ probes_json() {
 
 vmstat_sum() { awk -v re="$1" '$1 ~ re { s += $2 } END { print s + 0 }' /proc/vmstat; }
 
+# scope_set on|off: switch nfsd's loop-back NOFS scope. "on" succeeds on
+# a kernel without the switch only if asked for nothing; "off" fails there.
+SCOPE_PARAM=/sys/module/nfsd/parameters/loopback_scope
+scope_set() {
+	if [ -w "$SCOPE_PARAM" ]; then
+		[ "$1" = on ] && echo Y >"$SCOPE_PARAM" || echo N >"$SCOPE_PARAM"
+	else
+		[ "$1" = none ]
+	fi
+}
+
+# netns_setup NS: a second network namespace NS reaching this one over a
+# veth pair, 192.0.2.1 here and 192.0.2.2 there (TEST-NET-1): a client
+# that nfsd must treat as remote although it runs in this kernel.
+REMOTE_SERVER=192.0.2.1
+netns_setup() {
+	ip netns add "$1" &&
+		ip link add nfsb0 type veth peer name nfsb1 netns "$1" &&
+		ip addr add "$REMOTE_SERVER/24" dev nfsb0 && ip link set nfsb0 up &&
+		ip -n "$1" addr add 192.0.2.2/24 dev nfsb1 && ip -n "$1" link set nfsb1 up &&
+		ip -n "$1" link set lo up
+}
+
 # localio_set rpc|localio: let loop-back mounts made from now on use
 # LOCALIO or not. Fails for localio on a kernel without it.
 localio_set() {
