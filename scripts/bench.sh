@@ -1,9 +1,10 @@
 #!/usr/bin/env bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: boot once, run guest/jobs/bench.sh (local file system vs
-# loop-back NFS over RPC vs LOCALIO, at several memory-pressure levels,
-# repeated), then write $LOGS/bench.json, print a table and draw
-# $LOGS/bench.png.
+# loop-back NFS over RPC with nfsd's loop-back scope on and off vs LOCALIO
+# vs a client in another network namespace, at several memory-pressure
+# levels, repeated, then the full kselftests), then write $LOGS/bench.json,
+# print tables and draw $LOGS/bench.png.
 . "$(dirname "$0")/lib.sh"
 need_root
 

@@ -68,6 +68,28 @@ def spread(vals):
 	return (min(vals), max(vals)) if vals else (float('nan'), float('nan'))
 
 
+HITS = re.compile(r'^# (\S+): nfsd probe hits:(.*)$')
+
+
+def kselftest_table(path):
+	"""Per kselftest case: nfsd direct reclaim and deadlock opportunities per round."""
+	cases = defaultdict(list)
+	with open(path, errors='replace') as f:
+		for line in f:
+			m = HITS.match(line.strip())
+			if m:
+				hits = dict(kv.split('=') for kv in m.group(2).split())
+				cases[m.group(1)].append({k: int(v) for k, v in hits.items()})
+	if not cases:
+		return
+	print()
+	print(f"{'kselftest case':<34} {'rounds':>6} {'nfsd reclaim':>14} {'nfsd->client per round':<30}")
+	for name, rounds in cases.items():
+		rec = [r.get('reclaim', 0) for r in rounds]
+		risks = [risk({'nfsd': r}) for r in rounds]
+		print(f"{name:<34} {len(rounds):>6} {min(rec):>6}-{max(rec):<7} {' '.join(map(str, risks)):<30}")
+
+
 def main():
 	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
 	ap.add_argument('log')
@@ -107,6 +129,7 @@ def main():
 			      f"{sum(r.get('stall', 0) for r in g):>6} {med([r.get('allocstall') for r in g]):>7.0f} "
 			      f"{med([r.get('nfsd', {}).get('reclaim', 0) for r in g]):>12.0f} {risky:>12.0f}")
 	print(f'runs: {args.json}')
+	kselftest_table(args.log)
 
 	if args.png:
 		import matplotlib
