@@ -61,7 +61,11 @@ for level in $LEVELS; do
 			echo "BENCH-BEGIN level=$level rep=$rep target=$target"
 			case $target in
 			remote*)
-				timeout "$((SECS + STALL))" ip netns exec "$NS" sh -c "
+				# Its own host name: an NFSv4 client's identity
+				# is its node name, and two clients with one
+				# identity take each other's leases.
+				timeout "$((SECS + STALL))" ip netns exec "$NS" unshare -u sh -c "
+					hostname nfs-remote-client
 					mkdir -p /mnt/r && mount -t nfs -o vers=4.2 \
 						$REMOTE_SERVER:$EXPORT /mnt/r || exit 1
 					$FIO --directory=/mnt/r 2>/dev/null; rc=\$?
