@@ -2,18 +2,19 @@
 # SPDX-License-Identifier: GPL-2.0
 # make bench: the same fio write workload against the local file system,
 # loop-back NFSv4.2 over RPC with nfsd's loop-back scope on (rpc) and off
-# (rpc_off), loop-back NFSv4.2 with LOCALIO, and a client in a second
-# network namespace over a veth pair (remote, remote_off: what the scope
-# costs other clients while a loop-back client is connected), at several
-# memory-pressure levels (stress-ng --vm taking a share of memory),
-# repeated. Each run prints a BENCH block: a header line, fio's JSON, the
+# (rpc_off) and loop-back NFSv4.2 with LOCALIO, at several memory-pressure
+# levels (stress-ng --vm taking a share of memory), repeated. Opt-in
+# (GUEST_TARGETS): a client in a second network namespace over a veth pair
+# (remote, remote_off: what the scope costs other clients while a
+# loop-back client is connected); under TCG its fio writes crawl (<1 MB/s)
+# and time out, cause not found yet. Each run prints a BENCH block: a header line, fio's JSON, the
 # reclaim counters and the nfsd probe counts.
 . ./lib.sh
 
 REPS=${GUEST_REPS:-3}
 SECS=${GUEST_SECONDS:-20}
 LEVELS=${GUEST_LEVELS:-0 50 80}
-TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio remote remote_off}
+TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio}
 NS=nfsb_remote
 FIO="fio --name=w --rw=write --bs=64k --size=64m --numjobs=4 --time_based"
 FIO="$FIO --runtime=$SECS --end_fsync=1 --ioengine=psync --group_reporting --output-format=json"
