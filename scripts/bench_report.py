@@ -48,9 +48,10 @@ def parse(path):
 	return runs
 
 
-# nfsd probes that only inform: direct reclaim itself, and
+# nfsd probes that only inform: direct reclaim, dirty throttling, the inode
+# shrinker entry, and
 # nfs_release_folio, which NOFS reclaim enters but leaves at once.
-INFO_PROBES = ('reclaim', 'release_folio')
+INFO_PROBES = ('reclaim', 'release_folio', 'dirty_throttle', 'prune_icache')
 
 
 def risk(run):
@@ -68,7 +69,7 @@ def spread(vals):
 	return (min(vals), max(vals)) if vals else (float('nan'), float('nan'))
 
 
-HITS = re.compile(r'^# (\S+): nfsd probe hits:(.*)$')
+HITS = re.compile(r'^(?:# )+(\S+): nfsd probe hits:(.*)$')
 
 
 def kselftest_table(path):
