@@ -49,8 +49,8 @@ def parse(path):
 
 
 # nfsd probes that only inform: direct reclaim, dirty throttling, the inode
-# shrinker entry, and
-# nfs_release_folio, which NOFS reclaim enters but leaves at once.
+# shrinker entry, and nfs_release_folio, which NOFS reclaim enters but
+# leaves at once.
 INFO_PROBES = ('reclaim', 'release_folio', 'dirty_throttle', 'prune_icache')
 
 

@@ -6,9 +6,10 @@
 # levels (stress-ng --vm taking a share of memory), repeated. Opt-in
 # (GUEST_TARGETS): a client in a second network namespace over a veth pair
 # (remote, remote_off: what the scope costs other clients while a
-# loop-back client is connected); under TCG its fio writes crawl (<1 MB/s)
-# and time out, cause not found yet. Each run prints a BENCH block: a header line, fio's JSON, the
-# reclaim counters and the nfsd probe counts.
+# loop-back client is connected); under TCG its fio writes crawl
+# (<1 MB/s) and time out, cause not found yet. Each run prints a BENCH
+# block: a header line, fio's JSON, the reclaim counters and the nfsd
+# probe counts.
 . ./lib.sh
 
 REPS=${GUEST_REPS:-3}
@@ -32,7 +33,7 @@ for level in $LEVELS; do
 		for target in $TARGETS; do
 			case $target in
 			*_off) scope_set off || continue ;;
-			*) scope_set on || scope_set none ;;
+			*) scope_set on ;;
 			esac
 			case $target in
 			local) dir=$EXPORT/local ;;

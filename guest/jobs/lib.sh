@@ -150,14 +150,14 @@ probes_json() {
 
 vmstat_sum() { awk -v re="$1" '$1 ~ re { s += $2 } END { print s + 0 }' /proc/vmstat; }
 
-# scope_set on|off: switch nfsd's loop-back NOFS scope. "on" succeeds on
-# a kernel without the switch only if asked for nothing; "off" fails there.
+# scope_set on|off: switch nfsd's loop-back NOFS scope. On a kernel
+# without the switch "on" is a no-op and "off" fails.
 SCOPE_PARAM=/sys/module/nfsd/parameters/loopback_scope
 scope_set() {
 	if [ -w "$SCOPE_PARAM" ]; then
 		[ "$1" = on ] && echo Y >"$SCOPE_PARAM" || echo N >"$SCOPE_PARAM"
 	else
-		[ "$1" = none ]
+		[ "$1" = on ]
 	fi
 }
 
