@@ -10,7 +10,7 @@ SHELL := /bin/bash
 # Variables that may be set on the command line; anything else is a typo.
 KNOWN_VARS := CACHE JOBS MEM SMP TIMEOUT ACCEL MIRROR FORCE APPEND HUNG_TASK_SECS \
 	GUEST_MIB GUEST_FS GUEST_VERS GUEST_IO GUEST_SECONDS GUEST_REPS GUEST_LEVELS \
-	GUEST_TARGETS GUEST_THREADS CHECK_CONFIG
+	GUEST_TARGETS GUEST_THREADS CHECK_CONFIG LOCKDEP
 $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),\
 	$(if $(filter $(v),$(KNOWN_VARS)),,\
 	$(error unknown variable $(v) (known: $(KNOWN_VARS))))))

@@ -130,6 +130,16 @@ def main():
 			      f"{med([r.get('p50_ms') for r in g]):>7.1f} {med([r.get('p99_ms') for r in g]):>8.1f} "
 			      f"{sum(r.get('stall', 0) for r in g):>6} {med([r.get('allocstall') for r in g]):>7.0f} "
 			      f"{med([r.get('nfsd', {}).get('reclaim', 0) for r in g]):>12.0f} {risky:>14}")
+	# What the scope costs: throughput with the switch on over off, for
+	# the loop-back client and for a remote one while a loop-back client
+	# is connected.
+	for on, off in (('rpc', 'rpc_off'), ('remote', 'remote_off')):
+		pairs = [(lv, med([r['mb_s'] for r in groups.get((lv, on), [])]),
+			  med([r['mb_s'] for r in groups.get((lv, off), [])])) for lv in levels]
+		pairs = [p for p in pairs if p[1] == p[1] and p[2] == p[2] and p[2] > 0]
+		if pairs:
+			print(f'scope on/off, {on}: ' +
+			      ', '.join(f'{lv}% {a:.1f}/{b:.1f} MB/s = {a / b:.2f}' for lv, a, b in pairs))
 	print(f'runs: {args.json}')
 	kselftest_table(args.log)
 

@@ -11,16 +11,18 @@ need_tree
 KMAKE="make -C $SRC O=$OUT LLVM=1 ARCH=x86_64"
 mkdir -p "$OUT" "$LOGS"
 
-frags="$SRC/kernel/configs/kvm_guest.config $(echo "$TOP"/configs/*.config)"
+ours=$(echo "$TOP"/configs/*.config)
+[ "${LOCKDEP:-0}" = 0 ] || ours="$ours $TOP/configs/lockdep/lockdep.config"
+frags="$SRC/kernel/configs/kvm_guest.config $ours"
 # Reconfigure when a fragment, this script or any Kconfig file of the tree
 # changes (a patch may add the options a fragment asks for).
 stamp=$( (cat $frags "$0"; git -C "$SRC" diff base -- '*Kconfig*') | sha256sum | cut -c1-16)
 if [ ! -f "$OUT/.config" ] || [ "$(cat "$OUT/.harness-config" 2>/dev/null)" != "$stamp" ]; then
-	banner "configuring: tinyconfig + kvm_guest.config + $(cd "$TOP" && echo configs/*.config)"
+	banner "configuring: tinyconfig + kvm_guest.config + ${ours//$TOP\//}"
 	in_root sh -ec "$KMAKE -s tinyconfig >/dev/null
 		cd '$SRC' && scripts/kconfig/merge_config.sh -m -O '$OUT' '$OUT/.config' $frags >'$LOGS/config.log' 2>&1
 		$KMAKE -s olddefconfig" || die "configuring the kernel failed"
-	missing=$(cat "$TOP"/configs/*.config | grep -E '^CONFIG_[A-Z0-9_]+=y$' |
+	missing=$(cat $ours | grep -E '^CONFIG_[A-Z0-9_]+=y$' |
 		while read -r line; do grep -qx "$line" "$OUT/.config" || echo "${line%=y}"; done)
 	# CHECK_CONFIG=0 for trees that predate some options (per-patch builds).
 	[ -z "$missing" ] || [ "${CHECK_CONFIG:-1}" = 0 ] || die "required options not =y after olddefconfig (unmet dependencies?): $(echo $missing)"

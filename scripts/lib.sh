@@ -10,6 +10,8 @@ GUESTROOT=$CACHE/guest           # Debian trixie guest root (before imaging)
 IMAGE=$CACHE/guest.ext4          # guest root file system image
 SRC=${SRC:-$CACHE/linux}                # kernel git tree, tag "base" = pristine 7.3.4
 OUT=${OUT:-$CACHE/build}                # kernel build output (O=)
+# LOCKDEP=1: the same kernel with lockdep (configs/lockdep/), built apart.
+[ "${LOCKDEP:-0}" = 0 ] || OUT=$CACHE/build-lockdep
 LOGS=$CACHE/logs                 # console logs, results
 JOBS=${JOBS:-$(($(nproc) + 1))}
 

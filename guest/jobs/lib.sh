@@ -116,7 +116,7 @@ show_nfsd_stats() {
 # (the same probes as the series' kselftest).
 NFSD_PROBES="reclaim:try_to_free_pages release_folio:nfs_release_folio
 wb_folio_reclaim:nfs_wb_folio_reclaim commit:nfs_commit_inode evict:nfs4_evict_inode
-delegreturn:nfs4_proc_delegreturn"
+delegreturn:nfs4_proc_delegreturn dirty_throttle:balance_dirty_pages"
 NFSD_PROBED=""
 NFSD_TRIG='hist:keys=common_pid:vals=hitcount if comm == "nfsd"'
 T=/sys/kernel/tracing
