@@ -9,7 +9,8 @@ its own and kselftest TAP, whose nested results carry "# " prefixes.
 
 KUnit output is parsed with the kernel's own kunit_parser; the job output
 by counting leaf results (a result with nested results is counted through
-them). Prints the failed tests and a closing line "N passed, N failed"
+them). A kernel warning, oops or lockdep report before the job's end is one
+more failed result. Prints the failed tests and a closing line "N passed, N failed"
 (", N skipped" when any), and exits 1 on any failure or when the job did
 not run to its end.
 """
@@ -22,6 +23,11 @@ from typing import List, Tuple
 RESULT = re.compile(r'^(not )?ok \d+\s*(?:- )?([^#]*?)\s*(?:#\s*(\S+).*)?$')
 JOB_START = '=== harness: job start'
 JOB_EXIT = re.compile(r'^=== harness: job exit (\d+)')
+# Kernel reports that fail a run wherever they appear before the job ends:
+# WARN(), BUG(), oopses, lockdep's reports (all "WARNING: ..." or
+# "INFO: possible ..."), UBSAN, KASAN.
+KERNEL_REPORT = re.compile(r'^(?:\[[ \d.]+\] )?(WARNING: |BUG: |Oops|general protection fault|'
+			   r'INFO: possible |UBSAN: |Kernel panic)')
 
 
 class Counts:
@@ -129,6 +135,10 @@ def main() -> int:
 	count_job(job, counts)
 	if exit_code is None:
 		counts.add(False, False, 'guest job did not finish')
+	reports = [l for l in boot + job if KERNEL_REPORT.match(l)]
+	for l in reports[:10]:
+		print(f'kernel report: {l}')
+	counts.add(not reports, False, f'no kernel warnings or oopses ({len(reports)})')
 
 	for name in counts.failures:
 		print(f'FAILED: {name}')

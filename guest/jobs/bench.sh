@@ -3,10 +3,10 @@
 # make bench: the same fio write workload against the local file system,
 # loop-back NFSv4.2 over RPC with nfsd's loop-back scope on (rpc) and off
 # (rpc_off) and loop-back NFSv4.2 with LOCALIO, at several memory-pressure
-# levels (stress-ng --vm taking a share of memory), repeated. Opt-in
-# (GUEST_TARGETS): a client in a second network namespace over a veth pair
-# (remote, remote_off: what the scope costs other clients while a
-# loop-back client is connected), with O_DIRECT writes. That client runs
+# levels (stress-ng --vm taking a share of memory), repeated, and a
+# client in a second network namespace over a veth pair (remote,
+# remote_off: what the scope costs other clients while a loop-back client
+# is connected), with O_DIRECT writes. That client runs
 # in this kernel: buffered, its dirty pages count against the same dirty
 # limit as nfsd's writes to ext4, and nfsd, which does not take it for
 # local, waits in balance_dirty_pages() for pages only nfsd can clean
@@ -19,7 +19,7 @@
 REPS=${GUEST_REPS:-3}
 SECS=${GUEST_SECONDS:-20}
 LEVELS=${GUEST_LEVELS:-0 50 80}
-TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio}
+TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio remote remote_off}
 NS=nfsb_remote
 FIO="fio --name=w --rw=write --bs=64k --size=64m --numjobs=4 --time_based"
 FIO="$FIO --runtime=$SECS --end_fsync=1 --ioengine=psync --group_reporting --output-format=json"
