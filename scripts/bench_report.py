@@ -109,7 +109,7 @@ def main():
 	for r in runs:
 		groups[(r['level'], r['target'])].append(r)
 	levels = sorted({r['level'] for r in runs})
-	order = ('local', 'rpc', 'rpc_off', 'localio', 'remote', 'remote_off')
+	order = ('local', 'rpc', 'rpc_off', 'localio', 'remote', 'remote_off', 'mixed', 'mixed_off')
 	targets = [t for t in order if any(r['target'] == t for r in runs)]
 
 	hdr = (f"{'pressure':>8} {'target':>10} {'runs':>4} {'MB/s':>7} {'min-max':>13} {'x local':>7} "
@@ -133,7 +133,7 @@ def main():
 	# What the scope costs: throughput with the switch on over off, for
 	# the loop-back client and for a remote one while a loop-back client
 	# is connected.
-	for on, off in (('rpc', 'rpc_off'), ('remote', 'remote_off')):
+	for on, off in (('rpc', 'rpc_off'), ('remote', 'remote_off'), ('mixed', 'mixed_off')):
 		pairs = [(lv, med([r['mb_s'] for r in groups.get((lv, on), [])]),
 			  med([r['mb_s'] for r in groups.get((lv, off), [])])) for lv in levels]
 		pairs = [p for p in pairs if p[1] == p[1] and p[2] == p[2] and p[2] > 0]
@@ -166,7 +166,8 @@ def main():
 			ax.set_xticks([j + 0.4 - width / 2 for j in range(len(levels))])
 			ax.set_xticklabels([f'{lv}% hog' for lv in levels])
 			ax.legend()
-		fig.suptitle('loop-back NFS (scope on: rpc, off: rpc_off) vs LOCALIO vs local file system under memory pressure')
+		fig.suptitle('local file system vs loop-back NFS (scope on: rpc, off: rpc_off) vs LOCALIO; '
+			     'remote client, idle or busy loop-back client (remote, mixed; O_DIRECT)')
 		fig.tight_layout()
 		fig.savefig(args.png, dpi=100)
 		print(f'plot: {args.png}')

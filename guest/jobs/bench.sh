@@ -6,7 +6,8 @@
 # levels (stress-ng --vm taking a share of memory), repeated, and a
 # client in a second network namespace over a veth pair (remote,
 # remote_off: what the scope costs other clients while a loop-back client
-# is connected), with O_DIRECT writes. That client runs
+# is connected; mixed, mixed_off: the same while the loop-back client
+# writes too, so that nfsd reclaims), with O_DIRECT writes. That client runs
 # in this kernel: buffered, its dirty pages count against the same dirty
 # limit as nfsd's writes to ext4, and nfsd, which does not take it for
 # local, waits in balance_dirty_pages() for pages only nfsd can clean
@@ -19,7 +20,7 @@
 REPS=${GUEST_REPS:-3}
 SECS=${GUEST_SECONDS:-20}
 LEVELS=${GUEST_LEVELS:-0 50 80}
-TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio remote remote_off}
+TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio remote remote_off mixed mixed_off}
 NS=nfsb_remote
 FIO="fio --name=w --rw=write --bs=64k --size=64m --numjobs=4 --time_based"
 FIO="$FIO --runtime=$SECS --end_fsync=1 --ioengine=psync --group_reporting --output-format=json"
@@ -40,11 +41,12 @@ for level in $LEVELS; do
 			*) scope_set on ;;
 			esac
 			# Every target but local mounts over loop-back; for
-			# remote* that client stays idle, connected meanwhile.
+			# remote* that client stays idle, connected meanwhile,
+			# for mixed* it writes too (buffered, in lb/).
 			dir=/mnt/$target
 			case $target in
 			local) dir=$EXPORT/local ;;
-			remote*) ip netns list | grep -q "^$NS" && localio_set rpc || continue ;;
+			remote* | mixed*) ip netns list | grep -q "^$NS" && localio_set rpc || continue ;;
 			*) localio_set "${target%_off}" || continue ;;
 			esac
 			[ "$target" = local ] || nfs_mount 4.2 "$dir" || continue
@@ -59,8 +61,16 @@ for level in $LEVELS; do
 			a0=$(vmstat_sum '^allocstall')
 			s0=$(vmstat_sum '^pgscan_direct')
 			echo "BENCH-BEGIN level=$level rep=$rep target=$target"
+			lb=""
 			case $target in
-			remote*)
+			mixed*)
+				mkdir -p "$dir/lb"
+				timeout "$((SECS + STALL))" $FIO --directory="$dir/lb" >/dev/null 2>&1 &
+				lb=$!
+				;;
+			esac
+			case $target in
+			remote* | mixed*)
 				# Its own host name: an NFSv4 client's identity
 				# is its node name, and two clients with one
 				# identity take each other's leases.
@@ -74,13 +84,14 @@ for level in $LEVELS; do
 			*) timeout "$((SECS + STALL))" $FIO --directory="$dir" 2>/dev/null ;;
 			esac
 			rc=$?
+			[ -z "$lb" ] || wait "$lb"
 			a1=$(vmstat_sum '^allocstall')
 			s1=$(vmstat_sum '^pgscan_direct')
 			echo "BENCH-END {\"rc\": $rc, \"stall\": $([ $rc = 124 ] && echo 1 || echo 0)," \
 				"\"allocstall\": $((a1 - a0)), \"pgscan_direct\": $((s1 - s0))," \
 				"\"nfsd\": {$(probes_json)}}"
 			[ -z "$hog" ] || { kill "$hog" 2>/dev/null; wait "$hog" 2>/dev/null; }
-			rm -f "$dir"/w.*
+			rm -rf "$dir"/w.* "$dir/lb"
 			[ "$target" = local ] || umount "$dir"
 		done
 	done
