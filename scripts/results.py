@@ -10,9 +10,9 @@ its own and kselftest TAP, whose nested results carry "# " prefixes.
 KUnit output is parsed with the kernel's own kunit_parser; the job output
 by counting leaf results (a result with nested results is counted through
 them). A kernel warning, oops or lockdep report before the job's end is one
-more failed result. Prints the failed tests and a closing line "N passed, N failed"
-(", N skipped" when any), and exits 1 on any failure or when the job did
-not run to its end.
+more failed result. Prints the failed tests and a closing line "N passed,
+N failed" (", N skipped" when any), and exits 1 on any failure or when the
+job did not run to its end.
 """
 
 import argparse
