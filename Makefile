@@ -10,7 +10,7 @@ SHELL := /bin/bash
 # Variables that may be set on the command line; anything else is a typo.
 KNOWN_VARS := CACHE JOBS MEM SMP TIMEOUT ACCEL MIRROR FORCE APPEND HUNG_TASK_SECS \
 	GUEST_MIB GUEST_FS GUEST_VERS GUEST_IO GUEST_SECONDS GUEST_REPS GUEST_LEVELS \
-	GUEST_TARGETS GUEST_THREADS CHECK_CONFIG LOCKDEP
+	GUEST_TARGETS GUEST_THREADS GUEST_ROUNDS GUEST_TESTS CHECK_CONFIG LOCKDEP
 $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),\
 	$(if $(filter $(v),$(KNOWN_VARS)),,\
 	$(error unknown variable $(v) (known: $(KNOWN_VARS))))))
@@ -19,7 +19,7 @@ export T0 := $(shell date +%s)
 
 S := scripts
 
-.PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect
+.PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline
 
 help:
 	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
@@ -28,6 +28,7 @@ help:
 	@echo "make kernel   build only                    make check   checkpatch/rustfmt/clippy/rustdoc"
 	@echo "make qemu     interactive guest shell       make bisect  build every patch on its own"
 	@echo "make bench    local vs loop-back NFS (RPC, LOCALIO) under memory pressure: table, JSON, PNG"
+	@echo "make baseline make test's tests on base 7.3.4 + the selftest patches: they must fail"
 
 toolchain:
 	@$(S)/toolchain.sh
@@ -58,6 +59,9 @@ test: check rootfs
 
 bench: kernel rootfs
 	@$(S)/bench.sh
+
+baseline: tree rootfs
+	@$(S)/baseline.sh
 
 qemu: kernel rootfs
 	@INTERACTIVE=1 TIMEOUT=$${TIMEOUT:-86400} $(S)/boot.sh shell

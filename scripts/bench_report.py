@@ -16,35 +16,62 @@ import sys
 from collections import defaultdict
 
 BEGIN = re.compile(r'^BENCH-BEGIN level=(\d+) rep=(\d+) target=(\w+)')
+ENV = re.compile(r'^BENCH-ENV (.*)$')
+
+
+def bench_env(path):
+	"""The accelerator, CPUs and memory the guest ran with."""
+	with open(path, errors='replace') as f:
+		for line in f:
+			m = ENV.match(line.strip())
+			if m:
+				return dict(kv.split('=', 1) for kv in m.group(1).split())
+	return {}
 
 
 def parse(path):
+	"""The runs of the log. A run that did not end (no BENCH-END before the
+	next run or the end of the log: the guest hung or was killed) is
+	kept as a stall, and any run that timed out or failed counts as
+	0 MB/s: none is dropped."""
 	runs = []
 	cur = None
 	body = []
+
+	def close(end):
+		cur.update(end)
+		try:
+			text = '\n'.join(body)
+			fio = json.loads(text[text.index('{'):])
+			w = fio['jobs'][0]['write']
+			pct = w['clat_ns'].get('percentile', {})
+			cur['mb_s'] = w['bw_bytes'] / 1e6
+			cur['p50_ms'] = pct.get('50.000000', 0) / 1e6
+			cur['p99_ms'] = pct.get('99.000000', 0) / 1e6
+		except (ValueError, KeyError, IndexError):
+			cur['mb_s'] = None
+		if cur.get('stall') or cur.get('rc', 0) != 0 or cur.get('lb_rc', 0) != 0:
+			cur['failed'] = True
+			cur['mb_s'] = 0.0
+		runs.append(cur)
+
 	with open(path, errors='replace') as f:
 		for line in f:
 			line = line.rstrip('\r\n')
 			m = BEGIN.match(line)
 			if m:
+				if cur is not None:
+					close({'rc': 124, 'stall': 1, 'unfinished': True})
 				cur = {'level': int(m.group(1)), 'rep': int(m.group(2)),
 				       'target': m.group(3)}
 				body = []
 			elif cur is not None and line.startswith('BENCH-END '):
-				cur.update(json.loads(line[len('BENCH-END '):]))
-				try:
-					fio = json.loads('\n'.join(body)[('\n'.join(body)).index('{'):])
-					w = fio['jobs'][0]['write']
-					pct = w['clat_ns'].get('percentile', {})
-					cur['mb_s'] = w['bw_bytes'] / 1e6
-					cur['p50_ms'] = pct.get('50.000000', 0) / 1e6
-					cur['p99_ms'] = pct.get('99.000000', 0) / 1e6
-				except (ValueError, KeyError, IndexError):
-					cur['mb_s'] = None
-				runs.append(cur)
+				close(json.loads(line[len('BENCH-END '):]))
 				cur = None
 			elif cur is not None:
 				body.append(line)
+	if cur is not None:
+		close({'rc': 124, 'stall': 1, 'unfinished': True})
 	return runs
 
 
@@ -99,11 +126,14 @@ def main():
 	args = ap.parse_args()
 
 	runs = parse(args.log)
+	env = bench_env(args.log)
+	print(f"guest: accelerator {env.get('accel', '?')}, {env.get('cpus', '?')} CPUs, "
+	      f"{env.get('mem_mib', '?')} MiB; a run that timed out or failed counts as 0 MB/s (column failed)")
 	if not runs:
 		print('no BENCH blocks in the log', file=sys.stderr)
 		return 1
 	with open(args.json, 'w') as f:
-		json.dump(runs, f, indent=1)
+		json.dump({'env': env, 'runs': runs}, f, indent=1)
 
 	groups = defaultdict(list)
 	for r in runs:
@@ -113,7 +143,7 @@ def main():
 	targets = [t for t in order if any(r['target'] == t for r in runs)]
 
 	hdr = (f"{'pressure':>8} {'target':>10} {'runs':>4} {'MB/s':>7} {'min-max':>13} {'x local':>7} "
-	       f"{'p50 ms':>7} {'p99 ms':>8} {'stalls':>6} {'allocst':>7} {'nfsd reclaim':>12} "
+	       f"{'p50 ms':>7} {'p99 ms':>8} {'failed':>6} {'allocst':>7} {'nfsd reclaim':>12} "
 	       f"{'nfsd->client':>14}")
 	print(hdr)
 	for lv in levels:
@@ -128,18 +158,31 @@ def main():
 			risky = f"{sum(1 for v in risks if v)}/{len(risks)} max {max(risks)}"
 			print(f"{lv:>7}% {t:>10} {len(g):>4} {bw:>7.1f} {lo:>6.1f}-{hi:<6.1f} {bw / base:>7.2f} "
 			      f"{med([r.get('p50_ms') for r in g]):>7.1f} {med([r.get('p99_ms') for r in g]):>8.1f} "
-			      f"{sum(r.get('stall', 0) for r in g):>6} {med([r.get('allocstall') for r in g]):>7.0f} "
+			      f"{sum(1 for r in g if r.get('failed')):>6} {med([r.get('allocstall') for r in g]):>7.0f} "
 			      f"{med([r.get('nfsd', {}).get('reclaim', 0) for r in g]):>12.0f} {risky:>14}")
 	# What the scope costs: throughput with the switch on over off, for
 	# the loop-back client and for a remote one while a loop-back client
 	# is connected.
+	# Per repeat, on over off (the two ran in the same repeat, in an
+	# order that alternates): median and min-max of those ratios.
 	for on, off in (('rpc', 'rpc_off'), ('remote', 'remote_off'), ('mixed', 'mixed_off')):
-		pairs = [(lv, med([r['mb_s'] for r in groups.get((lv, on), [])]),
-			  med([r['mb_s'] for r in groups.get((lv, off), [])])) for lv in levels]
-		pairs = [p for p in pairs if p[1] == p[1] and p[2] == p[2] and p[2] > 0]
-		if pairs:
-			print(f'scope on/off, {on}: ' +
-			      ', '.join(f'{lv}% {a:.1f}/{b:.1f} MB/s = {a / b:.2f}' for lv, a, b in pairs))
+		parts = []
+		for lv in levels:
+			by_rep = defaultdict(dict)
+			for t in (on, off):
+				for r in groups.get((lv, t), []):
+					by_rep[r['rep']][t] = r.get('mb_s')
+			ratios = [d[on] / d[off] for d in by_rep.values()
+				  if d.get(on) is not None and d.get(off)]
+			zero_off = sum(1 for d in by_rep.values() if d.get(off) == 0.0)
+			note = f', {zero_off} with off at 0 MB/s left out' if zero_off else ''
+			if ratios:
+				lo, hi = spread(ratios)
+				parts.append(f'{lv}% {med(ratios):.2f} ({lo:.2f}-{hi:.2f}, n={len(ratios)}{note})')
+			elif zero_off:
+				parts.append(f'{lv}% n/a ({zero_off} with off at 0 MB/s)')
+		if parts:
+			print(f'scope on/off throughput per repeat, {on}: ' + ', '.join(parts))
 	print(f'runs: {args.json}')
 	kselftest_table(args.log)
 
@@ -166,7 +209,7 @@ def main():
 			ax.set_xticks([j + 0.4 - width / 2 for j in range(len(levels))])
 			ax.set_xticklabels([f'{lv}% hog' for lv in levels])
 			ax.legend()
-		fig.suptitle('local file system vs loop-back NFS (scope on: rpc, off: rpc_off) vs LOCALIO; '
+		fig.suptitle(f"[{env.get('accel', '?')}] " 'local file system vs loop-back NFS (scope on: rpc, off: rpc_off) vs LOCALIO; '
 			     'remote client, idle or busy loop-back client (remote, mixed; O_DIRECT)')
 		fig.tight_layout()
 		fig.savefig(args.png, dpi=100)

@@ -16,9 +16,11 @@ MEM=${MEM:-1024}
 SMP=${SMP:-2}
 TIMEOUT=${TIMEOUT:-900}
 kernel=$OUT/arch/x86/boot/bzImage
-log=$LOGS/$job.console.log
-payload=$CACHE/payload/$job
+log=$LOGS/$job${RUN_TAG:+-$RUN_TAG}.console.log
+payload=$CACHE/payload/$job${RUN_TAG:+-$RUN_TAG}
 
+# A log left from an earlier run must never be read as this run's.
+rm -f "$log"
 [ -f "$TOP/guest/jobs/$job.sh" ] || die "no job guest/jobs/$job.sh"
 [ -f "$kernel" ] || die "no kernel at $kernel: run 'make kernel' first"
 [ -f "$IMAGE" ] || die "no guest image at $IMAGE: run 'make rootfs' first"
@@ -29,12 +31,7 @@ rm -rf "$payload" "$payload.img"
 mkdir -p "$payload"
 cp "$TOP/guest/jobs/lib.sh" "$payload/"
 cp "$TOP/guest/jobs/$job.sh" "$payload/job.sh"
-[ ! -d "$CACHE/kselftest" ] || cp -a "$CACHE/kselftest" "$payload/kselftest"
-for v in $(compgen -v | grep '^GUEST_' || true); do
-	printf '%s=%q\n' "$v" "${!v}"
-done >"$payload/env.sh"
-in_root mkfs.ext4 -q -F -L payload -d "$payload" "$payload.img" 512M ||
-	die "mkfs.ext4 -d for the payload failed"
+[ ! -d "$KSELFTEST" ] || cp -a "$KSELFTEST" "$payload/kselftest"
 rm -f "$CACHE/scratch.img"
 truncate -s 4G "$CACHE/scratch.img"
 
@@ -61,8 +58,17 @@ fi
 cpu=max
 [ "$accel" = kvm ] && cpu=host
 
+GUEST_ACCEL=$accel
+for v in $(compgen -v | grep '^GUEST_' || true); do
+	printf '%s=%q\n' "$v" "${!v}"
+done >"$payload/env.sh"
+in_root mkfs.ext4 -q -F -L payload -d "$payload" "$payload.img" 512M ||
+	die "mkfs.ext4 -d for the payload failed"
+
 cmdline="console=ttyS0 root=/dev/vda rw init=/sbin/harness-init panic=-1"
-cmdline+=" sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-60} ${APPEND:-}"
+# A kernel log large enough to keep the boot's KUnit output and every
+# report of the job for the guest's own checks at the end.
+cmdline+=" log_buf_len=16M sysctl.kernel.hung_task_timeout_secs=${HUNG_TASK_SECS:-60} ${APPEND:-}"
 banner "booting job $job: accel $accel, ${MEM} MiB, $SMP CPUs, limit ${TIMEOUT}s (console: $log)"
 stdin=/dev/null
 [ -z "${INTERACTIVE:-}" ] || stdin=/dev/stdin

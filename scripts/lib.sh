@@ -13,6 +13,8 @@ OUT=${OUT:-$CACHE/build}                # kernel build output (O=)
 # LOCKDEP=1: the same kernel with lockdep (configs/lockdep/), built apart.
 [ "${LOCKDEP:-0}" = 0 ] || OUT=$CACHE/build-lockdep
 LOGS=$CACHE/logs                 # console logs, results
+KSELFTEST=${KSELFTEST:-$CACHE/kselftest}  # the series' kselftests, installed
+RUN_TAG=${RUN_TAG:-}             # names a run's console log apart (baseline)
 JOBS=${JOBS:-$(($(nproc) + 1))}
 
 # The pinned base: Debian's linux-source-7.3 from trixie-backports.

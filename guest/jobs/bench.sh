@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make bench: the same fio write workload against the local file system,
 # loop-back NFSv4.2 over RPC with nfsd's loop-back scope on (rpc) and off
@@ -28,14 +28,31 @@ FIO="$FIO --runtime=$SECS --end_fsync=1 --ioengine=psync --group_reporting --out
 STALL=${GUEST_STALL:-120}
 
 NTHREADS=${GUEST_THREADS:-2} nfs_server_start ext4 || { echo "bench: nfs server failed"; exit 1; }
-probes_add
+probes_add || { echo "bench: a kprobe did not attach"; exit 1; }
 netns_setup "$NS" || echo "bench: no second network namespace: remote targets skipped"
 mkdir -p "$EXPORT/local"
 sysctl -q -w vm.dirty_ratio=10 vm.dirty_background_ratio=5
 
+echo "BENCH-ENV accel=${GUEST_ACCEL:-unknown} cpus=$(nproc) mem_mib=$(($(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 1024))"
+
+# order REP: the targets, with each scope on/off pair (X and X_off)
+# swapped on even repeats, so that neither always runs first.
+order() {
+	local t out=""
+	for t in $TARGETS; do
+		if [ $(($1 % 2)) = 0 ] && [ "${t%_off}" != "$t" ]; then
+			# X_off goes before X: put it in X's place.
+			out=$(echo " $out " | sed "s/ ${t%_off} / $t ${t%_off} /")
+			case " $TARGETS " in *" ${t%_off} "*) continue ;; esac
+		fi
+		out="$out $t"
+	done
+	echo $out
+}
+
 for level in $LEVELS; do
 	for rep in $(seq 1 "$REPS"); do
-		for target in $TARGETS; do
+		for target in $(order "$rep"); do
 			case $target in
 			*_off) scope_set off || continue ;;
 			*) scope_set on ;;
@@ -57,7 +74,9 @@ for level in $LEVELS; do
 				hog=$!
 				sleep 2
 			fi
-			probes_reset
+			# Every run starts from cold caches.
+			drop_caches
+			probes_reset || { echo "bench: cannot arm the probes"; exit 1; }
 			a0=$(vmstat_sum '^allocstall')
 			s0=$(vmstat_sum '^pgscan_direct')
 			echo "BENCH-BEGIN level=$level rep=$rep target=$target"
@@ -65,7 +84,7 @@ for level in $LEVELS; do
 			case $target in
 			mixed*)
 				mkdir -p "$dir/lb"
-				timeout "$((SECS + STALL))" $FIO --directory="$dir/lb" >/dev/null 2>&1 &
+				timeout -k 10 "$((SECS + STALL))" $FIO --directory="$dir/lb" >/dev/null 2>&1 &
 				lb=$!
 				;;
 			esac
@@ -74,20 +93,21 @@ for level in $LEVELS; do
 				# Its own host name: an NFSv4 client's identity
 				# is its node name, and two clients with one
 				# identity take each other's leases.
-				timeout "$((SECS + STALL))" ip netns exec "$NS" unshare -u sh -c "
+				timeout -k 10 "$((SECS + STALL))" ip netns exec "$NS" unshare -u sh -c "
 					hostname nfs-remote-client
 					mkdir -p /mnt/r && mount -t nfs -o vers=4.2 \
 						$REMOTE_SERVER:$EXPORT /mnt/r || exit 1
 					$FIO --direct=1 --directory=/mnt/r 2>/dev/null; rc=\$?
 					rm -f /mnt/r/w.*; umount /mnt/r; exit \$rc"
 				;;
-			*) timeout "$((SECS + STALL))" $FIO --directory="$dir" 2>/dev/null ;;
+			*) timeout -k 10 "$((SECS + STALL))" $FIO --directory="$dir" 2>/dev/null ;;
 			esac
 			rc=$?
-			[ -z "$lb" ] || wait "$lb"
+			lbrc=0
+			[ -z "$lb" ] || { wait "$lb"; lbrc=$?; }
 			a1=$(vmstat_sum '^allocstall')
 			s1=$(vmstat_sum '^pgscan_direct')
-			echo "BENCH-END {\"rc\": $rc, \"stall\": $([ $rc = 124 ] && echo 1 || echo 0)," \
+			echo "BENCH-END {\"rc\": $rc, \"lb_rc\": $lbrc, \"stall\": $([ $rc = 124 ] || [ $lbrc = 124 ] && echo 1 || echo 0)," \
 				"\"allocstall\": $((a1 - a0)), \"pgscan_direct\": $((s1 - s0))," \
 				"\"nfsd\": {$(probes_json)}}"
 			[ -z "$hog" ] || { kill "$hog" 2>/dev/null; wait "$hog" 2>/dev/null; }

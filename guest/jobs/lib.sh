@@ -4,6 +4,15 @@
 # scratch disk.
 
 [ -f ./env.sh ] && . ./env.sh
+# The helpers the series' kselftest shares (server, namespaces, switch,
+# kprobes, hist triggers): one copy, installed with the kselftests.
+NFSLB_LIB=./kselftest/filesystems/nfs_loopback/nfs_loopback_lib.sh
+if [ -f "$NFSLB_LIB" ]; then
+	. "$NFSLB_LIB"
+else
+	echo "# no $NFSLB_LIB: the kselftests were not installed on the payload"
+	exit 2
+fi
 EXPORT=/srv/export
 SCRATCH=${SCRATCH:-/dev/vdc}
 KTAP_N=0
@@ -27,39 +36,16 @@ step() {
 	return 1
 }
 
-# nfs_server_start FSTYPE: make FSTYPE on the scratch disk, export it and
-# start rpcbind, mountd and nfsd (NTHREADS threads, default 4) with short
-# grace and lease times.
+# nfs_server_start FSTYPE: make FSTYPE on the scratch disk, export it to
+# every client and start rpcbind, mountd and nfsd (NTHREADS threads,
+# default 4).
 nfs_server_start() {
-	local fstype=${1:-ext4}
-	mkdir -p "$EXPORT"
-	case "$fstype" in
-	ext4) step mkfs mkfs.ext4 -q -F "$SCRATCH" || return 1 ;;
-	xfs) step mkfs mkfs.xfs -q -f "$SCRATCH" || return 1 ;;
-	*) diag "unknown file system $fstype"; return 1 ;;
-	esac
-	step mount mount -t "$fstype" "$SCRATCH" "$EXPORT" || return 1
-	chmod 1777 "$EXPORT"
-	mountpoint -q /proc/fs/nfsd || step nfsdfs mount -t nfsd nfsd /proc/fs/nfsd || return 1
-	mkdir -p /var/lib/nfs/v4recovery /run/rpcbind
-	echo "$EXPORT *(rw,no_root_squash,no_subtree_check,insecure)" >/etc/exports
-	pgrep -x rpcbind >/dev/null || step rpcbind rpcbind -w || return 1
-	step exportfs exportfs -ra || return 1
-	pgrep -x rpc.mountd >/dev/null || step mountd rpc.mountd || return 1
-	echo 10 >/proc/fs/nfsd/nfsv4gracetime
-	echo 10 >/proc/fs/nfsd/nfsv4leasetime
-	step nfsd rpc.nfsd "${NTHREADS:-4}" || return 1
-	# No client tracking daemon runs here: end the grace period now
-	# instead of making the first OPEN wait it out.
-	echo Y >/proc/fs/nfsd/v4_end_grace 2>/dev/null || sleep 11
-	return 0
+	local out
+	out=$(nfslb_nfsd_start "${1:-ext4}" "$SCRATCH" "$EXPORT" "${NTHREADS:-4}" '*' 2>&1) ||
+		{ diag "nfs server: $out"; return 1; }
 }
 
-nfs_server_stop() {
-	rpc.nfsd 0 >/dev/null 2>&1
-	exportfs -ua >/dev/null 2>&1
-	umount "$EXPORT" 2>/dev/null
-}
+nfs_server_stop() { nfslb_nfsd_stop "$EXPORT"; }
 
 # nfs_mount VERS DIR [OPTS]: mount the export over loop-back.
 nfs_mount() {
@@ -71,22 +57,23 @@ nfs_mount() {
 	step "mount v$vers" mount -t nfs -o "$o" "127.0.0.1:$EXPORT" "$dir"
 }
 
-drop_caches() { sync; echo 3 >/proc/sys/vm/drop_caches; }
+drop_caches() { nfslb_drop_caches; }
 
 # now_ms: milliseconds since boot.
-now_ms() { awk '{ printf "%d\n", $1 * 1000 }' /proc/uptime; }
+now_ms() { nfslb_now_ms; }
 
 # roundtrip VERS MIB: write MIB MiB of random data through a loop-back
-# mount of version VERS, drop caches, read it back through NFS and
-# through the exported local file system; all three checksums must match.
+# mount of version VERS, unmount, drop caches, read it back through NFS
+# and from the exported disk with O_DIRECT (not the page cache); all three
+# checksums must match, and every write, fsync and unmount must succeed.
 roundtrip() {
-	local vers=$1 mib=$2 dir=/mnt/nfs$1 name=rt-$1 t0 t1 src want got local
+	local vers=$1 mib=$2 dir=/mnt/nfs$1 name=rt-$1 t0 t1 src want got disk
 	src=/tmp/$name.src
 	nfs_mount "$vers" "$dir" || return 1
 	head -c $((mib * 1024 * 1024)) /dev/urandom >"$src"
 	want=$(sha256sum <"$src" | cut -d' ' -f1)
 	t0=$(now_ms)
-	dd if="$src" of="$dir/$name" bs=1M conv=fsync status=none || { diag "write failed"; return 1; }
+	dd if="$src" of="$dir/$name" bs=1M conv=fsync status=none || { diag "write failed"; umount "$dir"; return 1; }
 	t1=$(now_ms)
 	diag "NFSv$vers: wrote $mib MiB in $((t1 - t0)) ms ($((mib * 1000 * 1000 / ((t1 - t0) * 1024 + 1))) MB/s)"
 	umount "$dir" || { diag "umount failed"; return 1; }
@@ -96,13 +83,13 @@ roundtrip() {
 	got=$(sha256sum <"$dir/$name" | cut -d' ' -f1)
 	t1=$(now_ms)
 	diag "NFSv$vers: read back $mib MiB in $((t1 - t0)) ms"
-	local=$(sha256sum <"$EXPORT/$name" | cut -d' ' -f1)
-	umount "$dir"
+	umount "$dir" || { diag "umount after the read failed"; return 1; }
+	disk=$(dd if="$EXPORT/$name" iflag=direct bs=1M status=none | sha256sum | cut -d' ' -f1)
 	rm -f "$src" "$EXPORT/$name"
-	diag "sha256 written $want"
-	diag "sha256 via NFS $got"
-	diag "sha256 local   $local"
-	[ "$want" = "$got" ] && [ "$want" = "$local" ]
+	diag "sha256 written      $want"
+	diag "sha256 via NFS      $got"
+	diag "sha256 disk, direct $disk"
+	[ "$want" = "$got" ] && [ "$want" = "$disk" ]
 }
 
 # show_nfsd_stats: what nfsd counted (calls per program/version).
@@ -112,76 +99,47 @@ show_nfsd_stats() {
 	grep -E '^(rpc|proc3|proc4|proc4ops|th|io) ' /proc/net/rpc/nfsd | cut -c1-150 | sed 's/^/#   /'
 }
 
-# kprobe events with hist triggers counting calls made by nfsd threads
-# (the same probes as the series' kselftest).
+# kprobe events with hist triggers counting calls made by nfsd threads.
 NFSD_PROBES="reclaim:try_to_free_pages release_folio:nfs_release_folio
 wb_folio_reclaim:nfs_wb_folio_reclaim commit:nfs_commit_inode evict:nfs4_evict_inode
 delegreturn:nfs4_proc_delegreturn dirty_throttle:balance_dirty_pages"
 NFSD_PROBED=""
 NFSD_TRIG='hist:keys=common_pid:vals=hitcount if comm == "nfsd"'
-T=/sys/kernel/tracing
 
+# probes_add: every probe must attach.
 probes_add() {
 	local p
 	for p in $NFSD_PROBES; do
-		echo "p:nfsb/${p%%:*} ${p#*:}" >>$T/kprobe_events 2>/dev/null &&
-			NFSD_PROBED="$NFSD_PROBED ${p%%:*}"
+		nfslb_kprobe_add nfsb "${p%%:*}" "${p#*:}" || return 1
+		NFSD_PROBED="$NFSD_PROBED ${p%%:*}"
 	done
 }
 
 probes_reset() {
 	local n
 	for n in $NFSD_PROBED; do
-		echo "!$NFSD_TRIG" >>$T/events/nfsb/$n/trigger 2>/dev/null
-		echo "$NFSD_TRIG" >>$T/events/nfsb/$n/trigger
-		echo 1 >$T/events/nfsb/$n/enable
+		nfslb_hist_arm "$NFSLB_TRACE/events/nfsb/$n" "$NFSD_TRIG" || return 1
 	done
 }
 
 # probes_json: "name": hits, ... for every probe.
 probes_json() {
-	local n h sep=""
+	local n sep=""
 	for n in $NFSD_PROBED; do
-		h=$(awk '/^ *Hits:/ { print $2; f = 1 } END { if (!f) print 0 }' $T/events/nfsb/$n/hist)
-		printf '%s"%s": %s' "$sep" "$n" "$h"
+		printf '%s"%s": %s' "$sep" "$n" "$(nfslb_hist_total "$NFSLB_TRACE/events/nfsb/$n")"
 		sep=", "
 	done
 }
 
-vmstat_sum() { awk -v re="$1" '$1 ~ re { s += $2 } END { print s + 0 }' /proc/vmstat; }
+vmstat_sum() { nfslb_vmstat_sum "$1"; }
 
-# scope_set on|off: switch nfsd's loop-back NOFS scope. On a kernel
-# without the switch "on" is a no-op and "off" fails.
-SCOPE_PARAM=/sys/module/nfsd/parameters/loopback_scope
-scope_set() {
-	if [ -w "$SCOPE_PARAM" ]; then
-		[ "$1" = on ] && echo Y >"$SCOPE_PARAM" || echo N >"$SCOPE_PARAM"
-	else
-		[ "$1" = on ]
-	fi
-}
+# scope_set on|off: switch nfsd's loop-back scope. On a kernel without
+# the switch "on" is a no-op and "off" fails.
+scope_set() { nfslb_scope_set "$1" || { ! nfslb_has_switch && [ "$1" = on ]; }; }
 
-# netns_setup NS: a second network namespace NS reaching this one over a
-# veth pair, 192.0.2.1 here and 192.0.2.2 there (TEST-NET-1): a client
-# that nfsd must treat as remote although it runs in this kernel.
+# netns_setup NS: a second network namespace NS over a veth pair,
+# 192.0.2.1 here and 192.0.2.2 there (TEST-NET-1).
 REMOTE_SERVER=192.0.2.1
-netns_setup() {
-	# lo's MTU on both ends, so that remote and loop-back clients send
-	# the same segments (with 1500, TCG spends its time in TCP).
-	ip netns add "$1" &&
-		ip link add nfsb0 mtu 65535 type veth peer name nfsb1 mtu 65535 netns "$1" &&
-		ip addr add "$REMOTE_SERVER/24" dev nfsb0 && ip link set nfsb0 up &&
-		ip -n "$1" addr add 192.0.2.2/24 dev nfsb1 && ip -n "$1" link set nfsb1 up &&
-		ip -n "$1" link set lo up
-}
+netns_setup() { nfslb_netns_setup "$1" nfsb0 nfsb1 "$REMOTE_SERVER" 192.0.2.2; }
 
-# localio_set rpc|localio: let loop-back mounts made from now on use
-# LOCALIO or not. Fails for localio on a kernel without it.
-localio_set() {
-	local p=/sys/module/nfs/parameters/localio_enabled
-	if [ -w "$p" ]; then
-		[ "$1" = localio ] && echo Y >"$p" || echo N >"$p"
-	else
-		[ "$1" = rpc ]
-	fi
-}
+localio_set() { nfslb_localio_set "$1"; }

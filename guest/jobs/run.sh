@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make run: export an ext4 file system over NFS, mount it through
 # loop-back (127.0.0.1) with NFSv4.2 and NFSv3, over RPC and with LOCALIO,

@@ -1,4 +1,4 @@
-#!/bin/sh
+#!/bin/bash
 # SPDX-License-Identifier: GPL-2.0
 # make qemu: an interactive shell on the serial console; the job helpers
 # are in /payload/lib.sh (e.g. ". /payload/lib.sh; nfs_server_start ext4").
