@@ -32,10 +32,10 @@ done
 banner "baseline = base + $(echo $picks | wc -w) selftest commits:"
 for c in $picks; do echo "    $(git_ log -1 --format='%h %s' "$c")"; done
 
-trap 'git_ cherry-pick --abort >/dev/null 2>&1; git_ checkout -q "$orig"' EXIT
+trap 'git_ cherry-pick --abort >/dev/null 2>&1 || true; git_ checkout -q "$orig" || true' EXIT
 git_ checkout -q -B baseline base
 for c in $picks; do
-	git_ cherry-pick -q "$c" >/dev/null || die "$(git_ log -1 --format=%s "$c") does not apply to base alone"
+	git_ cherry-pick "$c" >/dev/null || die "$(git_ log -1 --format=%s "$c") does not apply to base alone"
 done
 
 if [ ! -f "$OUT/.config" ] && [ -f "$CACHE/build/.config" ]; then
