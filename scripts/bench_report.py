@@ -42,7 +42,7 @@ def parse(path):
 		cur.update(end)
 		try:
 			text = '\n'.join(body)
-			fio = json.loads(text[text.index('{'):])
+			fio, _ = json.JSONDecoder().raw_decode(text[text.index('{'):])
 			w = fio['jobs'][0]['write']
 			pct = w['clat_ns'].get('percentile', {})
 			cur['mb_s'] = w['bw_bytes'] / 1e6
@@ -156,7 +156,8 @@ def main():
 			lo, hi = spread([r['mb_s'] for r in g])
 			risks = [risk(r) for r in g]
 			risky = f"{sum(1 for v in risks if v)}/{len(risks)} max {max(risks)}"
-			print(f"{lv:>7}% {t:>10} {len(g):>4} {bw:>7.1f} {lo:>6.1f}-{hi:<6.1f} {bw / base:>7.2f} "
+			rel = bw / base if base > 0 else float('nan')
+			print(f"{lv:>7}% {t:>10} {len(g):>4} {bw:>7.1f} {lo:>6.1f}-{hi:<6.1f} {rel:>7.2f} "
 			      f"{med([r.get('p50_ms') for r in g]):>7.1f} {med([r.get('p99_ms') for r in g]):>8.1f} "
 			      f"{sum(1 for r in g if r.get('failed')):>6} {med([r.get('allocstall') for r in g]):>7.0f} "
 			      f"{med([r.get('nfsd', {}).get('reclaim', 0) for r in g]):>12.0f} {risky:>14}")

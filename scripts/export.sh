@@ -7,6 +7,10 @@
 need_tree
 
 tree=${TREE:-$SRC}
+# make baseline and make bisect check out other commits of the tree for
+# a while: export only the branch the series lives on.
+[ "$(git -C "$tree" symbolic-ref -q --short HEAD || true)" = main ] ||
+	die "$tree is not on branch main (a baseline or bisect run in progress?)"
 n=$(git -C "$tree" rev-list --count base..HEAD)
 [ "$n" -gt 0 ] || die "no commits on base in $tree: nothing to export"
 [ -z "$(git -C "$tree" status --porcelain --untracked-files=no)" ] ||

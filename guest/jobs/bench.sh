@@ -35,17 +35,20 @@ sysctl -q -w vm.dirty_ratio=10 vm.dirty_background_ratio=5
 
 echo "BENCH-ENV accel=${GUEST_ACCEL:-unknown} cpus=$(nproc) mem_mib=$(($(awk '/MemTotal/ { print $2 }' /proc/meminfo) / 1024))"
 
-# order REP: the targets, with each scope on/off pair (X and X_off)
-# swapped on even repeats, so that neither always runs first.
+# order REP: the targets, with the two members of each scope on/off pair
+# (X and X_off) in the opposite order on even repeats, so that neither
+# always runs first.
 order() {
-	local t out=""
+	local t p out="" seen=" "
 	for t in $TARGETS; do
-		if [ $(($1 % 2)) = 0 ] && [ "${t%_off}" != "$t" ]; then
-			# X_off goes before X: put it in X's place.
-			out=$(echo " $out " | sed "s/ ${t%_off} / $t ${t%_off} /")
-			case " $TARGETS " in *" ${t%_off} "*) continue ;; esac
+		p=${t%_off}
+		[ "$p" != "$t" ] || p=${t}_off
+		if [ $(($1 % 2)) = 1 ] || [[ " $TARGETS " != *" $p "* ]]; then
+			out="$out $t"
+		elif [[ "$seen" != *" $p "* ]]; then
+			out="$out $p $t"	# the pair, swapped, at its first place
+			seen="$seen$t $p "
 		fi
-		out="$out $t"
 	done
 	echo $out
 }
