@@ -272,7 +272,10 @@ def evaluate(lines: List[str], kunit_dir: Optional[str], expect: List[Tuple[str,
 			counts.fail(f'{name}: missing (expected at least {n} results)')
 		elif have < n:
 			counts.fail(f'{name}: {have} results, expected at least {n}')
-	reports = [l for l in lines if KERNEL_REPORT.match(l)]
+	# The console up to the end of the guest's checks: after that it
+	# powers off, which is no part of the run.
+	upto = lines.index(END) if END in lines else len(lines)
+	reports = [l for l in lines[:upto] if KERNEL_REPORT.match(l)]
 	for l in reports[:10]:
 		print(f'kernel report: {l}')
 	if reports:
