@@ -58,19 +58,21 @@ set +e
 in_root python3 "$TOP/scripts/results.py" --kunit-dir "$SRC/tools/testing/kunit" \
 	--expect "$TOP/scripts/expect/test.txt" --strict --summary "$log" | tee "$LOGS/baseline.results"
 set -e
-# What must fail on the baseline: every test of the series' effect.
-missing=""
-while read -r pat; do
-	case "$pat" in '' | '#'*) continue ;; esac
-	grep -Eq -- "^FAILED: .*$pat" "$LOGS/baseline.results" || missing="$missing
-    $pat"
-done <"$TOP/scripts/expect/baseline-fails.txt"
-[ -z "$missing" ] || die "these tests of the series passed on the baseline (they cannot fail):$missing"
-# What must pass there: the controls, which show the tests see the failure.
-while read -r pat; do
-	case "$pat" in '' | '#'*) continue ;; esac
-	grep -Eaq -- "^(# )*$pat" "$log" || missing="$missing
-    $pat"
-done <"$TOP/scripts/expect/baseline-passes.txt"
-[ -z "$missing" ] || die "these controls did not pass on the baseline:$missing"
+# unmatched PATTERNS PREFIX FILE: the patterns of file PATTERNS (grep -E,
+# after PREFIX) that match no line of FILE, one per line.
+unmatched() {
+	local pat
+	while read -r pat; do
+		case "$pat" in '' | '#'*) continue ;; esac
+		grep -Eaq -- "^$2$pat" "$3" || printf '    %s\n' "$pat"
+	done <"$1"
+}
+# What must fail on the baseline: every test of the series' effect; and
+# what must pass there: the controls, which show the tests see the failure.
+missing=$(unmatched "$TOP/scripts/expect/baseline-fails.txt" 'FAILED: .*' "$LOGS/baseline.results")
+[ -z "$missing" ] || die "these tests of the series passed on the baseline (they cannot fail):
+$missing"
+missing=$(unmatched "$TOP/scripts/expect/baseline-passes.txt" '(# )*' "$log")
+[ -z "$missing" ] || die "these controls did not pass on the baseline:
+$missing"
 banner "on the baseline every test of scripts/expect/baseline-fails.txt failed and every control of baseline-passes.txt passed"
