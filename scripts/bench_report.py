@@ -81,6 +81,44 @@ def parse(path):
 INFO_PROBES = ('reclaim', 'release_folio', 'dirty_throttle', 'prune_icache')
 
 
+def getattr_runs(path):
+	"""The BENCH-GETATTR lines of the log: one dict per run."""
+	out = []
+	with open(path, errors='replace') as f:
+		for line in f:
+			line = line.strip()
+			if line.startswith('BENCH-GETATTR '):
+				try:
+					out.append(json.loads(line[len('BENCH-GETATTR '):]))
+				except ValueError:
+					print(f'bad BENCH-GETATTR line: {line}', file=sys.stderr)
+	return out
+
+
+def getattr_table(path):
+	"""Per-request time of the GETATTR storm, scope on and off."""
+	runs = [r for r in getattr_runs(path) if r.get('rc') == 0 and r.get('requests', 0) > 0]
+	bad = len(getattr_runs(path)) - len(runs)
+	if not runs and not bad:
+		return
+	ns = defaultdict(dict)
+	for r in runs:
+		ns[r['rep']][r['scope']] = r['ms'] * 1e6 / r['requests']
+	for sc in ('on', 'off'):
+		vals = [d[sc] for d in ns.values() if sc in d]
+		if vals:
+			lo, hi = spread(vals)
+			print(f'getattr storm, scope {sc}: {med(vals):.0f} ns/request '
+			      f'(min-max {lo:.0f}-{hi:.0f}, n={len(vals)})')
+	diffs = [d['on'] - d['off'] for d in ns.values() if 'on' in d and 'off' in d]
+	if diffs:
+		lo, hi = spread(diffs)
+		print(f'getattr storm, on - off per repeat: {med(diffs):+.0f} ns/request '
+		      f'(min-max {lo:+.0f} to {hi:+.0f}, n={len(diffs)})')
+	if bad:
+		print(f'getattr storm: {bad} runs failed or made no request (left out)')
+
+
 def risk(run):
 	"""Calls from nfsd into NFS client paths that can wait for nfsd."""
 	return sum(v for k, v in run.get('nfsd', {}).items() if k not in INFO_PROBES)
@@ -130,6 +168,9 @@ def main():
 	print(f"guest: accelerator {env.get('accel', '?')}, {env.get('cpus', '?')} CPUs, "
 	      f"{env.get('mem_mib', '?')} MiB; a run that timed out or failed counts as 0 MB/s (column failed)")
 	if not runs:
+		if getattr_runs(args.log):
+			getattr_table(args.log)
+			return 0
 		print('no BENCH blocks in the log', file=sys.stderr)
 		return 1
 	with open(args.json, 'w') as f:
@@ -139,7 +180,8 @@ def main():
 	for r in runs:
 		groups[(r['level'], r['target'])].append(r)
 	levels = sorted({r['level'] for r in runs})
-	order = ('local', 'rpc', 'rpc_off', 'localio', 'remote', 'remote_off', 'mixed', 'mixed_off')
+	order = ('local', 'rpc', 'rpc_off', 'localio', 'remote', 'remote_off', 'mixed', 'mixed_off',
+		 'mixed_unbounded')
 	targets = [t for t in order if any(r['target'] == t for r in runs)]
 
 	hdr = (f"{'pressure':>8} {'target':>10} {'runs':>4} {'MB/s':>7} {'min-max':>13} {'x local':>7} "
@@ -166,7 +208,16 @@ def main():
 	# is connected.
 	# Per repeat, on over off (the two ran in the same repeat, in an
 	# order that alternates): median and min-max of those ratios.
-	for on, off in (('rpc', 'rpc_off'), ('remote', 'remote_off'), ('mixed', 'mixed_off')):
+	# The remote writer beside a busy loop-back writer over the same
+	# writer beside an idle loop-back client, per repeat: with the
+	# loop-back mount's dirty pages bounded (mixed) and not (unbounded).
+	for on, off, what in (('rpc', 'rpc_off', 'scope on/off throughput per repeat, rpc'),
+			      ('remote', 'remote_off', 'scope on/off throughput per repeat, remote'),
+			      ('mixed', 'mixed_off', 'scope on/off throughput per repeat, mixed'),
+			      ('mixed', 'remote', 'remote writer beside a busy loop-back writer '
+			       'over beside an idle one, bounded (mixed/remote)'),
+			      ('mixed_unbounded', 'remote', 'the same, loop-back mount unbounded '
+			       '(mixed_unbounded/remote)')):
 		parts = []
 		for lv in levels:
 			by_rep = defaultdict(dict)
@@ -183,8 +234,9 @@ def main():
 			elif zero_off:
 				parts.append(f'{lv}% n/a ({zero_off} with off at 0 MB/s)')
 		if parts:
-			print(f'scope on/off throughput per repeat, {on}: ' + ', '.join(parts))
+			print(f'{what}: ' + ', '.join(parts))
 	print(f'runs: {args.json}')
+	getattr_table(args.log)
 	kselftest_table(args.log)
 
 	if args.png:

@@ -7,7 +7,9 @@
 # client in a second network namespace over a veth pair (remote,
 # remote_off: what the scope costs other clients while a loop-back client
 # is connected; mixed, mixed_off: the same while the loop-back client
-# writes too, so that nfsd reclaims), with O_DIRECT writes. That client runs
+# writes too, so that nfsd reclaims; mixed_unbounded: the same without the
+# NFS client's bound on the loop-back mount's dirty pages,
+# nfs.loopback_max_ratio=0), with O_DIRECT writes. That client runs
 # in this kernel: buffered, its dirty pages count against the same dirty
 # limit as nfsd's writes to ext4, and nfsd, which does not take it for
 # local, waits in balance_dirty_pages() for pages only nfsd can clean
@@ -20,7 +22,9 @@
 REPS=${GUEST_REPS:-3}
 SECS=${GUEST_SECONDS:-20}
 LEVELS=${GUEST_LEVELS:-0 50 80}
-TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio remote remote_off mixed mixed_off}
+TARGETS=${GUEST_TARGETS:-local rpc rpc_off localio remote remote_off mixed mixed_off mixed_unbounded}
+RATIO=/sys/module/nfs/parameters/loopback_max_ratio
+SAVED_RATIO=$(cat "$RATIO" 2>/dev/null)
 NS=nfsb_remote
 FIO="fio --name=w --rw=write --bs=64k --size=64m --numjobs=4 --time_based"
 FIO="$FIO --runtime=$SECS --end_fsync=1 --ioengine=psync --group_reporting --output-format=json"
@@ -53,6 +57,38 @@ order() {
 	echo $out
 }
 
+# getattr (a target of its own): what the scope costs per request. A
+# single fio process stats one file over a loop-back NFSv3 mount without
+# attribute caching (noac), so every stat is a GETATTR; the switch is on
+# and off in turn, in an order that alternates per repeat. Per run:
+# nfsd's requests (/proc/net/rpc/nfsd) and the run time; the report
+# divides them (ns per request, client and server together).
+if [[ " $TARGETS " == *" getattr "* ]]; then
+	TARGETS=$(echo " $TARGETS " | sed 's/ getattr / /')
+	localio_set rpc || echo "bench: cannot switch LOCALIO off"
+	nfs_mount 3 /mnt/getattr noac || { echo "bench: getattr mount failed"; exit 1; }
+	touch /mnt/getattr/f
+	for rep in $(seq 1 "$REPS"); do
+		pair="on off"
+		[ $((rep % 2)) = 1 ] || pair="off on"
+		for sc in $pair; do
+			scope_set "$sc" || continue
+			r0=$(awk '$1 == "rpc" { print $2 }' /proc/net/rpc/nfsd)
+			t0=$(now_ms)
+			fio --name=g --ioengine=filestat --filename=/mnt/getattr/f --size=4k \
+				--time_based --runtime="$SECS" --output-format=json >/dev/null 2>&1
+			rc=$?
+			t1=$(now_ms)
+			r1=$(awk '$1 == "rpc" { print $2 }' /proc/net/rpc/nfsd)
+			echo "BENCH-GETATTR {\"rep\": $rep, \"scope\": \"$sc\", \"rc\": $rc," \
+				"\"requests\": $((r1 - r0)), \"ms\": $((t1 - t0))}"
+		done
+	done
+	scope_set on
+	rm -f /mnt/getattr/f
+	umount /mnt/getattr
+fi
+
 for level in $LEVELS; do
 	for rep in $(seq 1 "$REPS"); do
 		for target in $(order "$rep"); do
@@ -69,7 +105,14 @@ for level in $LEVELS; do
 			remote* | mixed*) ip netns list | grep -q "^$NS" && localio_set rpc || continue ;;
 			*) localio_set "${target%_off}" || continue ;;
 			esac
-			[ "$target" = local ] || nfs_mount 4.2 "$dir" || continue
+			if [ "$target" = mixed_unbounded ]; then
+				[ -w "$RATIO" ] || { echo "bench: no $RATIO: mixed_unbounded skipped"; continue; }
+				echo 0 >"$RATIO"
+			fi
+			mounted=0
+			[ "$target" = local ] || nfs_mount 4.2 "$dir" && mounted=1
+			[ -z "$SAVED_RATIO" ] || echo "$SAVED_RATIO" >"$RATIO"
+			[ "$mounted" = 1 ] || continue
 			hog=""
 			if [ "$level" -gt 0 ]; then
 				stress-ng --vm 1 --vm-bytes "$level%" --vm-keep \
