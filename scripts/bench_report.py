@@ -95,10 +95,10 @@ def getattr_runs(path):
 	return out
 
 
-def getattr_table(path):
-	"""Per-request time of the GETATTR storm, scope on and off."""
-	runs = [r for r in getattr_runs(path) if r.get('rc') == 0 and r.get('requests', 0) > 0]
-	bad = len(getattr_runs(path)) - len(runs)
+def getattr_table(all_runs):
+	"""Per-request time of the GETATTR storm (getattr_runs()), scope on and off."""
+	runs = [r for r in all_runs if r.get('rc') == 0 and r.get('requests', 0) > 0]
+	bad = len(all_runs) - len(runs)
 	if not runs and not bad:
 		return
 	ns = defaultdict(dict)
@@ -164,12 +164,13 @@ def main():
 	args = ap.parse_args()
 
 	runs = parse(args.log)
+	getattr_log = getattr_runs(args.log)
 	env = bench_env(args.log)
 	print(f"guest: accelerator {env.get('accel', '?')}, {env.get('cpus', '?')} CPUs, "
 	      f"{env.get('mem_mib', '?')} MiB; a run that timed out or failed counts as 0 MB/s (column failed)")
 	if not runs:
-		if getattr_runs(args.log):
-			getattr_table(args.log)
+		if getattr_log:
+			getattr_table(getattr_log)
 			return 0
 		print('no BENCH blocks in the log', file=sys.stderr)
 		return 1
@@ -236,7 +237,7 @@ def main():
 		if parts:
 			print(f'{what}: ' + ', '.join(parts))
 	print(f'runs: {args.json}')
-	getattr_table(args.log)
+	getattr_table(getattr_log)
 	kselftest_table(args.log)
 
 	if args.png:
