@@ -182,7 +182,7 @@ def main():
 		groups[(r['level'], r['target'])].append(r)
 	levels = sorted({r['level'] for r in runs})
 	order = ('local', 'rpc', 'rpc_off', 'localio', 'remote', 'remote_off', 'mixed', 'mixed_off',
-		 'mixed_unbounded')
+		 'mixed_unbounded', 'mixed_local')
 	targets = [t for t in order if any(r['target'] == t for r in runs)]
 
 	hdr = (f"{'pressure':>8} {'target':>10} {'runs':>4} {'MB/s':>7} {'min-max':>13} {'x local':>7} "
@@ -218,7 +218,9 @@ def main():
 			      ('mixed', 'remote', 'remote writer beside a busy loop-back writer '
 			       'over beside an idle one, bounded (mixed/remote)'),
 			      ('mixed_unbounded', 'remote', 'the same, loop-back mount unbounded '
-			       '(mixed_unbounded/remote)')):
+			       '(mixed_unbounded/remote)'),
+			      ('mixed_local', 'remote', 'the same beside a writer on the exported '
+			       'file system itself, no NFS client (mixed_local/remote)')):
 		parts = []
 		for lv in levels:
 			by_rep = defaultdict(dict)

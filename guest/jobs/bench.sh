@@ -9,7 +9,10 @@
 # is connected; mixed, mixed_off: the same while the loop-back client
 # writes too, so that nfsd reclaims; mixed_unbounded: the same without the
 # NFS client's bound on the loop-back mount's dirty pages,
-# nfs.loopback_max_ratio=0), with O_DIRECT writes. That client runs
+# nfs.loopback_max_ratio=0; mixed_local: the same beside a buffered writer
+# on the exported file system itself, not over NFS, which shows what
+# sharing the CPUs and the disk costs without any NFS client), with
+# O_DIRECT writes. That client runs
 # in this kernel: buffered, its dirty pages count against the same dirty
 # limit as nfsd's writes to ext4, and nfsd, which does not take it for
 # local, waits in balance_dirty_pages() for pages only nfsd can clean
@@ -103,6 +106,7 @@ for level in $LEVELS; do
 			dir=/mnt/$target
 			case $target in
 			local) dir=$EXPORT/local ;;
+			mixed_local) ip netns list | grep -q "^$NS" || continue; dir=$EXPORT/mixed_local ;;
 			remote* | mixed*) ip netns list | grep -q "^$NS" && localio_set rpc || continue ;;
 			*) localio_set "${target%_off}" || continue ;;
 			esac
@@ -111,7 +115,10 @@ for level in $LEVELS; do
 				echo 0 >"$RATIO"
 			fi
 			mounted=0
-			[ "$target" = local ] || nfs_mount 4.2 "$dir" && mounted=1
+			case $target in
+			local | mixed_local) mkdir -p "$dir" && mounted=1 ;;
+			*) nfs_mount 4.2 "$dir" && mounted=1 ;;
+			esac
 			[ -z "$SAVED_RATIO" ] || echo "$SAVED_RATIO" >"$RATIO"
 			[ "$mounted" = 1 ] || continue
 			hog=""
@@ -159,7 +166,7 @@ for level in $LEVELS; do
 				"\"nfsd\": {$(probes_json)}}"
 			[ -z "$hog" ] || { kill "$hog" 2>/dev/null; wait "$hog" 2>/dev/null; }
 			rm -rf "$dir"/w.* "$dir/lb"
-			[ "$target" = local ] || umount "$dir"
+			case $target in local | mixed_local) ;; *) umount "$dir" ;; esac
 		done
 	done
 done
