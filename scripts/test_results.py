@@ -77,6 +77,23 @@ class Results(unittest.TestCase):
 		self.assertIn('the guest job did not reach its end (crash, hang or timeout)', c.failures)
 		self.assertIn("the guest's kernel checks did not run", c.failures)
 
+	def test_block_after_kselftests(self) -> None:
+		# The job's second KTAP block (the daemons again) after the
+		# kselftests' TAP: its own plan, its results in their suites.
+		with open(os.path.join(FIX, 'pass.log')) as f:
+			lines = [l.rstrip('\n') for l in f]
+		i = lines.index('=== harness: kselftest end')
+		lines[i + 1:i + 1] = [
+			'KTAP version 1', '1..2',
+			'ok 1 io_flusher_rpc.mountd pid 301 flags 0x00580140 (both, after)',
+			'not ok 2 io_flusher_nfsdcld not running (want both flags, after)']
+		with contextlib.redirect_stdout(io.StringIO()):
+			c = results.evaluate(lines, None, [('io_flusher_rpc.mountd', 1)], True)
+		self.assertEqual(c.failures, ['io_flusher_nfsdcld: io_flusher_nfsdcld not running '
+					      '(want both flags, after)'])
+		self.assertEqual((c.suites['io_flusher_rpc.mountd'], c.suites['gfp_scope.sh']),
+				 (1, 2))
+
 	def test_nothing_passed(self) -> None:
 		c = results.evaluate([], None, [], True)
 		self.assertIn('nothing passed', c.failures)

@@ -36,11 +36,139 @@ step() {
 	return 1
 }
 
+# The user-space daemons nfsd waits for: rpc.mountd (the upcalls of the
+# export and client caches), nfsdcld (client records), gssproxy
+# (RPCSEC_GSS) and tlshd (RPC-with-TLS handshakes). On a node that
+# mounts its own export their allocations must not recurse into the NFS
+# client's writeback: each runs with PR_SET_IO_FLUSHER, which sets
+# PF_MEMALLOC_NOIO and PF_LOCAL_THROTTLE on the task, kept across fork
+# and exec. rpc.mountd always; the others where installed.
+IO_FLUSHER_DAEMONS="rpc.mountd nfsdcld gssproxy tlshd"
+PF_MEMALLOC_NOIO=$((0x00080000))
+PF_LOCAL_THROTTLE=$((0x00100000))
+
+# io_flusher CMD [ARGS...]: exec CMD with PR_SET_IO_FLUSHER (prctl 57,
+# arg 1; needs CAP_SYS_RESOURCE); CMD does not run if prctl fails. The
+# guest has no compiler: perl (perl-base is essential in Debian) makes
+# the system call, 157 being SYS_prctl on x86_64.
+io_flusher() {
+	perl -e 'syscall(157, 57, 1, 0, 0, 0) == 0 or die "prctl(PR_SET_IO_FLUSHER): $!\n";
+		exec { $ARGV[0] } @ARGV or die "exec $ARGV[0]: $!\n"' -- "$@"
+}
+
+# io_flusher_daemons: the daemons to start, one a line.
+io_flusher_daemons() {
+	local d
+	for d in $IO_FLUSHER_DAEMONS; do
+		if [ "$d" = rpc.mountd ] || command -v "$d" >/dev/null; then
+			echo "$d"
+		fi
+	done
+}
+
+# io_flusher_pids NAME: the processes named NAME, zombies left out.
+io_flusher_pids() {
+	local pid stat
+	for pid in $(pgrep -x "$1"); do
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		# The state follows "PID (COMM) " (COMM may hold spaces).
+		case ${stat##*) } in Z* | X*) continue ;; esac
+		echo "$pid"
+	done
+}
+
+# io_flusher_flags NAME: "pid PID flags 0xFLAGS" for each process NAME
+# (task->flags: field 9 of /proc/PID/stat); fails unless there is one and
+# each has both PF_MEMALLOC_NOIO and PF_LOCAL_THROTTLE.
+io_flusher_flags() {
+	local name=$1 pid stat f out="" bad=0 want=$((PF_MEMALLOC_NOIO | PF_LOCAL_THROTTLE))
+	for pid in $(io_flusher_pids "$name"); do
+		stat=$(cat "/proc/$pid/stat" 2>/dev/null) || continue
+		# Field 9 is the 7th after "PID (COMM) ".
+		f=$(echo "${stat##*) }" | cut -d' ' -f7)
+		out="$out, pid $pid flags $(printf '0x%08x' "$f")"
+		[ $((f & want)) = "$want" ] || bad=1
+	done
+	echo "${out#, }"
+	[ -n "$out" ] && [ "$bad" = 0 ]
+}
+
+# io_flusher_ready NAME: NAME runs, and is ready where that can be seen
+# (nfsdcld watches rpc_pipefs for nfsd's pipe with inotify).
+io_flusher_ready() {
+	local pid fd
+	pid=$(io_flusher_pids "$1" | tail -n 1)
+	[ -n "$pid" ] || return 1
+	[ "$1" = nfsdcld ] || return 0
+	for fd in "/proc/$pid/fd/"*; do
+		[ "$(readlink "$fd")" = anon_inode:inotify ] && return 0
+	done
+	return 1
+}
+
+# io_flusher_start NAME: start the daemon NAME through io_flusher unless
+# it runs; fails, with its messages as diagnostics, unless it is ready
+# within 5 s and still runs half a second later.
+io_flusher_start() {
+	local name=$1 log=/run/io-flusher-$1.log pipefs
+	[ -z "$(io_flusher_pids "$name")" ] || return 0
+	case $name in
+	rpc.mountd)
+		# It forks; the parent exits once the daemon is ready.
+		io_flusher rpc.mountd >"$log" 2>&1
+		;;
+	nfsdcld)
+		# nfsd finds it through rpc_pipefs (nfsd/cld) when nfsd starts;
+		# it daemonizes and logs to syslog (none here).
+		pipefs=$(nfsconf --get general pipefs-directory 2>/dev/null) ||
+			pipefs=/run/rpc_pipefs
+		mkdir -p "$pipefs" /var/lib/nfs/nfsdcld
+		: >"$log"
+		grep -q " $pipefs rpc_pipefs " /proc/mounts ||
+			mount -t rpc_pipefs sunrpc "$pipefs" >>"$log" 2>&1 &&
+			io_flusher nfsdcld -p "$pipefs" >>"$log" 2>&1
+		;;
+	gssproxy)
+		io_flusher gssproxy >"$log" 2>&1
+		;;
+	tlshd)
+		# It stays in the foreground.
+		io_flusher tlshd >"$log" 2>&1 </dev/null &
+		;;
+	esac
+	for _ in 1 2 3 4 5 6 7 8 9 10; do
+		io_flusher_ready "$name" && break
+		sleep 0.5
+	done
+	sleep 0.5
+	if io_flusher_ready "$name"; then
+		return 0
+	fi
+	diag "$name did not start with PR_SET_IO_FLUSHER:"
+	sed 's/^/#   /' "$log"
+	return 1
+}
+
+# nfs_daemons_start: rpcbind (rpc.mountd registers with it), then every
+# daemon of io_flusher_daemons through io_flusher, before nfsd starts
+# (nfsd looks for nfsdcld then) and before the kselftests, which start
+# rpc.mountd only if it does not run.
+nfs_daemons_start() {
+	local d rc=0
+	mkdir -p /run/rpcbind
+	pgrep -x rpcbind >/dev/null || rpcbind -w || { diag "rpcbind failed"; return 1; }
+	for d in $(io_flusher_daemons); do
+		io_flusher_start "$d" || rc=1
+	done
+	return $rc
+}
+
 # nfs_server_start FSTYPE: make FSTYPE on the scratch disk, export it to
-# every client and start rpcbind, mountd and nfsd (NTHREADS threads,
-# default 4).
+# every client and start rpcbind, nfsd's daemons (nfs_daemons_start) and
+# nfsd (NTHREADS threads, default 4).
 nfs_server_start() {
 	local out
+	nfs_daemons_start || return 1
 	out=$(nfslb_nfsd_start "${1:-ext4}" "$SCRATCH" "$EXPORT" "${NTHREADS:-4}" '*' 2>&1) ||
 		{ diag "nfs server: $out"; return 1; }
 }

@@ -4,7 +4,23 @@
 # kselftests (installed in ./kselftest) with run_kselftest.sh.
 . ./lib.sh
 
-ktap_header 4
+# nfsd's user-space daemons (rpc.mountd, and nfsdcld, gssproxy, tlshd
+# where installed) run with PR_SET_IO_FLUSHER: one result each, before
+# nfsd and the kselftests start, and again after the kselftests.
+daemons=$(io_flusher_daemons)
+ndaemons=$(echo "$daemons" | wc -w)
+# io_flusher_result NAME WHEN: NAME runs, each of its processes with
+# PF_MEMALLOC_NOIO and PF_LOCAL_THROTTLE.
+io_flusher_result() {
+	local f
+	if f=$(io_flusher_flags "$1"); then
+		ktap_ok "io_flusher_$1 $f (PF_MEMALLOC_NOIO|PF_LOCAL_THROTTLE, $2)"
+	else
+		ktap_fail "io_flusher_$1 ${f:-not running} (want both flags, $2)"
+	fi
+}
+
+ktap_header $((4 + ndaemons))
 # The series' Rust sample is built in: its init checks the scopes at boot.
 if dmesg | grep -q 'rust_task_scope: flushed 16384 bytes in a NOFS scope'; then
 	ktap_ok "rust_task_scope sample"
@@ -12,6 +28,8 @@ else
 	dmesg | grep rust_task_scope | sed 's/^/# /'
 	ktap_fail "rust_task_scope sample"
 fi
+nfs_daemons_start
+for d in $daemons; do io_flusher_result "$d" "started"; done
 if nfs_server_start ext4; then ktap_ok "nfs_server_start ext4"; else ktap_fail "nfs_server_start ext4"; fi
 # Over RPC: LOCALIO (on by default in 7.3) would bypass nfsd's WRITE path.
 localio_set rpc
@@ -34,4 +52,17 @@ echo "=== harness: kselftest start"
 (cd kselftest && ./run_kselftest.sh $sel)
 rc=$?
 echo "=== harness: kselftest end (exit $rc)"
+
+# The same daemons after the kselftests: one that died would have been
+# started again by them, without the flags.
+KTAP_N=0
+ktap_header "$ndaemons"
+for d in $daemons; do io_flusher_result "$d" "after the kselftests"; done
+# Their CPU time (utime + stime, in USER_HZ): a daemon that spins shows.
+for d in $daemons; do
+	for p in $(io_flusher_pids "$d"); do
+		diag "$d pid $p: $(awk '{ sub(/.*\) /, ""); print ($12 + $13) / 100 }' \
+			"/proc/$p/stat") s of CPU"
+	done
+done
 [ "$KTAP_FAILED" = 0 ]
