@@ -19,7 +19,7 @@ export T0 := $(shell date +%s)
 
 S := scripts
 
-.PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline
+.PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline lockdep
 
 help:
 	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
@@ -29,6 +29,7 @@ help:
 	@echo "make qemu     interactive guest shell       make bisect  build every patch on its own"
 	@echo "make bench    local vs loop-back NFS (RPC, LOCALIO) under memory pressure: table, JSON, PNG"
 	@echo "make baseline make test's tests on base 7.3.4 + the selftest patches: they must fail"
+	@echo "make lockdep  make test's tests on a lockdep build; a table of every lockdep report"
 
 toolchain:
 	@$(S)/toolchain.sh
@@ -62,6 +63,10 @@ bench: kernel rootfs
 
 baseline: tree rootfs
 	@$(S)/baseline.sh
+
+# The lockdep kernel (LOCKDEP=1, build-lockdep) is built by the script.
+lockdep: tree rootfs
+	@$(S)/lockdep.sh
 
 qemu: kernel rootfs
 	@INTERACTIVE=1 TIMEOUT=$${TIMEOUT:-86400} $(S)/boot.sh shell
