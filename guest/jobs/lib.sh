@@ -149,12 +149,15 @@ io_flusher_start() {
 	return 1
 }
 
-# nfs_daemons_start: rpcbind (rpc.mountd registers with it), then every
-# daemon of io_flusher_daemons through io_flusher, before nfsd starts
-# (nfsd looks for nfsdcld then) and before the kselftests, which start
-# rpc.mountd only if it does not run.
+# nfs_daemons_start: the nfsd file system and rpcbind (which rpc.mountd
+# needs, as Debian's units order them), then every daemon of
+# io_flusher_daemons through io_flusher, before nfsd starts (nfsd looks
+# for nfsdcld then) and before the kselftests, which start rpc.mountd
+# only if it does not run.
 nfs_daemons_start() {
 	local d rc=0
+	mountpoint -q /proc/fs/nfsd || mount -t nfsd nfsd /proc/fs/nfsd ||
+		{ diag "cannot mount the nfsd file system"; return 1; }
 	mkdir -p /run/rpcbind
 	pgrep -x rpcbind >/dev/null || rpcbind -w || { diag "rpcbind failed"; return 1; }
 	for d in $(io_flusher_daemons); do
