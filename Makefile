@@ -19,7 +19,8 @@ export T0 := $(shell date +%s)
 
 S := scripts
 
-.PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline lockdep
+.PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline \
+	copyexp lockdep
 
 help:
 	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
@@ -29,6 +30,7 @@ help:
 	@echo "make qemu     interactive guest shell       make bisect  build every patch on its own"
 	@echo "make bench    local vs loop-back NFS (RPC, LOCALIO) under memory pressure: table, JSON, PNG"
 	@echo "make baseline make test's tests on base 7.3.4 + the selftest patches: they must fail"
+	@echo "make copyexp  a loop-back async COPY under memory and dirty pressure, switch on/off"
 	@echo "make lockdep  make test's tests on a lockdep build; a table of every lockdep report"
 
 toolchain:
@@ -63,6 +65,9 @@ bench: kernel rootfs
 
 baseline: tree rootfs
 	@$(S)/baseline.sh
+
+copyexp: kernel rootfs
+	@$(S)/copyexp.sh
 
 # The lockdep kernel (LOCKDEP=1, build-lockdep) is built by the script.
 lockdep: tree rootfs
