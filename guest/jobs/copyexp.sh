@@ -8,9 +8,7 @@
 # thread's page allocations with __GFP_FS|__GFP_DIRECT_RECLAIM, its
 # balance_dirty_pages() events (the task over its freerun threshold) and
 # the ones that slept (pause > 0), and the copy's time.
-. /payload/lib.sh
-L=/payload/kselftest/filesystems/nfs_loopback/nfs_loopback_lib.sh
-. "$L"
+. ./lib.sh
 ROUNDS=${ROUNDS:-5}
 EXPORT=/srv/cx
 MNT=/mnt/cx
