@@ -20,7 +20,7 @@ export T0 := $(shell date +%s)
 S := scripts
 
 .PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline \
-	copyexp lockdep
+	copyexp netnsexp lockdep
 
 help:
 	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
@@ -31,6 +31,7 @@ help:
 	@echo "make bench    local vs loop-back NFS (RPC, LOCALIO) under memory pressure: table, JSON, PNG"
 	@echo "make baseline make test's tests on base 7.3.4 + the selftest patches: they must fail"
 	@echo "make copyexp  a loop-back async COPY under memory and dirty pressure, switch on/off"
+	@echo "make netnsexp buffered writes of a client in another netns of this kernel, on/off"
 	@echo "make lockdep  make test's tests on a lockdep build; a table of every lockdep report"
 
 toolchain:
@@ -68,6 +69,9 @@ baseline: tree rootfs
 
 copyexp: kernel rootfs
 	@$(S)/copyexp.sh
+
+netnsexp: kernel rootfs
+	@$(S)/netnsexp.sh
 
 # The lockdep kernel (LOCKDEP=1, build-lockdep) is built by the script.
 lockdep: tree rootfs
