@@ -63,9 +63,11 @@ def main():
 		import matplotlib
 		matplotlib.use('Agg')
 		import matplotlib.pyplot as plt
-		fig, axes = plt.subplots(1, 2, figsize=(10, 4))
+		fig, axes = plt.subplots(1, 3, figsize=(13, 4))
 		for ax, key, title in ((axes[0], 'ms', '4 fio writers, 15 s + fsync: time (s)'),
-				       (axes[1], 'nfsd_bdp_calls', "nfsd's balance_dirty_pages() calls")):
+				       (axes[1], 'nfsd_wrote_mib', 'MiB that nfsd wrote meanwhile'),
+				       (axes[2], 'nfsd_bdp_sleeps',
+					"nfsd's sleeps in balance_dirty_pages()")):
 			for x, m in enumerate(modes):
 				ys = [int(r[key]) / (1000 if key == 'ms' else 1) for r in data[m]]
 				done = [r['done'] == '1' for r in data[m]]
