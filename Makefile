@@ -10,7 +10,10 @@ SHELL := /bin/bash
 # Variables that may be set on the command line; anything else is a typo.
 KNOWN_VARS := CACHE JOBS MEM SMP TIMEOUT ACCEL MIRROR FORCE APPEND HUNG_TASK_SECS \
 	GUEST_MIB GUEST_FS GUEST_VERS GUEST_IO GUEST_SECONDS GUEST_REPS GUEST_LEVELS \
-	GUEST_TARGETS GUEST_THREADS GUEST_ROUNDS GUEST_TESTS CHECK_CONFIG LOCKDEP
+	GUEST_TARGETS GUEST_THREADS GUEST_ROUNDS GUEST_TESTS CHECK_CONFIG LOCKDEP \
+	KASAN SUITES_VARIANTS GUEST_PLAN GUEST_MATRIX GUEST_FAULTS GUEST_HOG GUEST_FSX_OPS \
+	GUEST_FIO_MIB GUEST_SUITE_LIMIT GUEST_FAULT_TIMES GUEST_FAULT_PROB GUEST_FAULT_SECS \
+	GUEST_LOCK_TESTS GUEST_POSIX_TESTS GUEST_IO_SECS
 $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),\
 	$(if $(filter $(v),$(KNOWN_VARS)),,\
 	$(error unknown variable $(v) (known: $(KNOWN_VARS))))))
@@ -20,7 +23,7 @@ export T0 := $(shell date +%s)
 S := scripts
 
 .PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline \
-	copyexp netnsexp lockdep
+	copyexp netnsexp lockdep suites
 
 help:
 	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
@@ -33,6 +36,8 @@ help:
 	@echo "make copyexp  a loop-back async COPY under memory and dirty pressure, switch on/off"
 	@echo "make netnsexp buffered writes of a client in another netns of this kernel, on/off"
 	@echo "make lockdep  make test's tests on a lockdep build; a table of every lockdep report"
+	@echo "make suites   nfstest, fsx, fio verify, fault injection over loop-back mounts;"
+	@echo "              normal and KASAN kernels, switch on and off: a table"
 
 toolchain:
 	@$(S)/toolchain.sh
@@ -76,6 +81,10 @@ netnsexp: kernel rootfs
 # The lockdep kernel (LOCKDEP=1, build-lockdep) is built by the script.
 lockdep: tree rootfs
 	@$(S)/lockdep.sh
+
+# The KASAN kernel (KASAN=1, build-kasan) is built by the script.
+suites: kernel rootfs
+	@$(S)/suites.sh
 
 qemu: kernel rootfs
 	@INTERACTIVE=1 TIMEOUT=$${TIMEOUT:-86400} $(S)/boot.sh shell

@@ -14,8 +14,8 @@ need_root
 need_tree
 
 OUT=$CACHE/build-baseline
-# LOCKDEP=1 would point lib.sh at the lockdep build; the baseline is its own.
-export OUT KSELFTEST=$CACHE/kselftest-baseline RUN_TAG=baseline CHECK_CONFIG=0 LOCKDEP=0
+# LOCKDEP=1 or KASAN=1 would point lib.sh at the lockdep build; the baseline is its own.
+export OUT KSELFTEST=$CACHE/kselftest-baseline RUN_TAG=baseline CHECK_CONFIG=0 LOCKDEP=0 KASAN=0
 
 [ -z "$(git -C "$SRC" status --porcelain --untracked-files=no)" ] ||
 	die "$SRC has uncommitted changes: commit or stash them first"

@@ -13,6 +13,7 @@ mkdir -p "$OUT" "$LOGS"
 
 ours=$(echo "$TOP"/configs/*.config)
 [ "${LOCKDEP:-0}" = 0 ] || ours="$ours $TOP/configs/lockdep/lockdep.config"
+[ "${KASAN:-0}" = 0 ] || ours="$ours $TOP/configs/kasan/kasan.config"
 frags="$SRC/kernel/configs/kvm_guest.config $ours"
 # Reconfigure when a fragment, this script or any Kconfig file of the tree
 # changes (a patch may add the options a fragment asks for).

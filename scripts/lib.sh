@@ -12,6 +12,10 @@ SRC=${SRC:-$CACHE/linux}                # kernel git tree, tag "base" = pristine
 OUT=${OUT:-$CACHE/build}                # kernel build output (O=)
 # LOCKDEP=1: the same kernel with lockdep (configs/lockdep/), built apart.
 [ "${LOCKDEP:-0}" = 0 ] || OUT=$CACHE/build-lockdep
+# KASAN=1: the same kernel with KASAN, DEBUG_ATOMIC_SLEEP and fault
+# injection (configs/kasan/), built apart, for make suites.
+[ "${KASAN:-0}" = 0 ] || OUT=$CACHE/build-kasan
+[ "${KASAN:-0}" = 0 ] || [ "${LOCKDEP:-0}" = 0 ] || { echo "LOCKDEP=1 and KASAN=1 are separate builds" >&2; exit 1; }
 LOGS=$CACHE/logs                 # console logs, results
 KSELFTEST=${KSELFTEST:-$CACHE/kselftest}  # the series' kselftests, installed
 RUN_TAG=${RUN_TAG:-}             # names a run's console log apart (baseline)

@@ -65,4 +65,16 @@ for d in $daemons; do
 			"/proc/$p/stat") s of CPU"
 	done
 done
+
+# The quick cells of make suites (suites_lib.sh), after the daemons'
+# check (they start the daemons again): fsx, fio verify= and nfstest_lock
+# over loop-back mounts with the series on, one with the memory hog over
+# RPC, one over LOCALIO on XFS.
+. ./suites_lib.sh
+FSX_OPS=${GUEST_FSX_OPS:-2000}
+KTAP_N=0
+ktap_header 5
+nfs_daemons_start || diag "nfsd's daemons did not all start"
+suites_cell 4.2:ext4:rpc:on:hog fsx fio lock
+suites_cell 3:xfs:localio:on:idle fsx fio
 [ "$KTAP_FAILED" = 0 ]

@@ -1,0 +1,64 @@
+#!/bin/bash
+# SPDX-License-Identifier: GPL-2.0
+# make suites: suites nobody here wrote over loop-back NFS mounts
+# (suites_lib.sh), in every cell of the plan, then the fault-injection
+# cells where the kernel has fault injection (make suites' KASAN build).
+#
+# A plan entry is "VERS:FS:IO:SWITCH:LOAD:SUITE,SUITE,...". GUEST_PLAN
+# picks one: "full" (the normal kernel: each NFS version on both file
+# systems and both I/O paths, with the memory hog, switch on and off, and
+# the nfstest tools in an idle cell, switch on and off) or "kasan" (a
+# smaller set, switch on, then the fault-injection cells); GUEST_MATRIX
+# replaces the plan's cells.
+. ./lib.sh
+. ./suites_lib.sh
+
+HOGSUITES=fsx,fio,lock
+plan_full() {
+	local sw c
+	for sw in on off; do
+		for c in 3:ext4:rpc 3:xfs:localio 4.1:xfs:rpc 4.1:ext4:localio \
+			4.2:ext4:rpc 4.2:xfs:localio; do
+			echo "$c:$sw:hog:$HOGSUITES"
+		done
+		echo "4.2:ext4:rpc:$sw:idle:posix,open,alloc,sparse,io,ackcheck"
+	done
+}
+plan_kasan() {
+	echo "3:ext4:rpc:on:hog:$HOGSUITES"
+	echo "4.2:xfs:localio:on:hog:$HOGSUITES,io"
+	echo "4.1:ext4:rpc:on:idle:posix,open,ackcheck"
+}
+# The fault cells: KIND:VERS:IO. With LOCALIO the I/O runs in LOCALIO's
+# workers, which have no make-it-fail (suites_lib.sh).
+FAULTS_KASAN="failslab:3:rpc failslab:4.2:rpc failslab:4.2:localio fail_page_alloc:3:rpc
+fail_page_alloc:4.2:rpc fail_sunrpc:3:rpc fail_sunrpc:4.2:rpc"
+case ${GUEST_PLAN:-full} in
+full) MATRIX=${GUEST_MATRIX:-$(plan_full)} FAULTS=${GUEST_FAULTS:-} ;;
+kasan) MATRIX=${GUEST_MATRIX:-$(plan_kasan)} FAULTS=${GUEST_FAULTS:-$FAULTS_KASAN} ;;
+*) echo "unknown GUEST_PLAN ${GUEST_PLAN} (full, kasan)" && exit 2 ;;
+esac
+for c in $MATRIX; do
+	case $c in
+	*:*:*:*:*:?*) ;;
+	*) echo "bad plan entry $c (VERS:FS:IO:SWITCH:LOAD:SUITE,...)" && exit 2 ;;
+	esac
+done
+
+n=0
+for c in $MATRIX; do
+	n=$((n + $(echo "${c##*:}" | tr ',' '\n' | wc -l)))
+done
+n=$((n + $(echo $FAULTS | wc -w)))
+echo "=== harness: suites start"
+nfs_daemons_start || diag "nfsd's daemons did not all start"
+ktap_header "$n"
+for c in $MATRIX; do
+	suites_cell "${c%:*}" $(echo "${c##*:}" | tr ',' ' ')
+done
+for f in $FAULTS; do
+	IFS=: read -r kind vers io <<<"$f"
+	fault_cell "$kind" "$vers" "$io"
+done
+echo "=== harness: suites end"
+[ "$KTAP_FAILED" = 0 ]
