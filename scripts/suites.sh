@@ -7,7 +7,9 @@
 #     behaviour) side by side;
 #   - the KASAN build (KASAN=1, $CACHE/build-kasan: generic KASAN,
 #     DEBUG_ATOMIC_SLEEP, fault injection): a smaller matrix with the
-#     switch on, and the fault-injection cells.
+#     switch on, and the fault-injection cells;
+#   - with SUITES_VARIANTS=lockdep (not by default), the lockdep build
+#     (LOCKDEP=1, $CACHE/build-lockdep): the KASAN plan's cells.
 # Each console is counted by scripts/results.py against
 # scripts/expect/suites*.txt (a missing, skipped or crashed result
 # fails); scripts/suites_report.py makes the table $LOGS/suites-report.txt
@@ -24,14 +26,17 @@ for v in $variants; do
 	case $v in
 	normal) kasan=0 plan=full expect=suites ;;
 	kasan) kasan=1 plan=kasan expect=suites-kasan ;;
-	*) die "unknown variant $v (SUITES_VARIANTS: normal, kasan)" ;;
+	lockdep) kasan=0 plan=lockdep expect=suites-lockdep ;;
+	*) die "unknown variant $v (SUITES_VARIANTS: normal, kasan, lockdep)" ;;
 	esac
+	lockdep=0
+	[ "$v" != lockdep ] || lockdep=1
 	STEP=suites-$v-kernel
-	KASAN=$kasan "$TOP/scripts/kernel.sh" || die "the $v kernel does not build"
+	LOCKDEP=$lockdep KASAN=$kasan "$TOP/scripts/kernel.sh" || die "the $v kernel does not build"
 	STEP=suites-$v
 	log=$LOGS/suites-$v.console.log
 	set +e
-	KASAN=$kasan RUN_TAG=$v GUEST_PLAN=$plan TIMEOUT=${TIMEOUT:-5400} \
+	LOCKDEP=$lockdep KASAN=$kasan RUN_TAG=$v GUEST_PLAN=$plan TIMEOUT=${TIMEOUT:-5400} \
 		GUEST_HOG=${GUEST_HOG:-$([ "$v" = kasan ] && echo 50 || echo 60)} \
 		"$TOP/scripts/boot.sh" suites
 	set -e

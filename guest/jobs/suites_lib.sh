@@ -32,8 +32,11 @@ SUITE_HUNG='blocked for more than'
 # What a file system says when an injected fault hurt it.
 SUITE_FSERR='EXT4-fs error|EXT4-fs .*[Aa]bort|XFS .*[Cc]orrupt|XFS .*[Ss]hutdown'
 SUITE_FSERR+='|[Rr]emounting filesystem read-only'
-# nfstest_posix looks up the host's own address: by a UDP connect to a
-# public address (no route here), then by $HOSTNAME.
+# nfstest looks up the host's own address: by a UDP connect to a public
+# address (no route here), then by $HOSTNAME (127.0.1.1 in /etc/hosts).
+# The loop-back mount's packets come from 127.0.0.1, which the tools that
+# find the calls in their packet traces (nfstest_alloc, nfstest_sparse)
+# are given as --client-ipaddr.
 export HOSTNAME=guest
 CELL=""
 CELL_VERS=""
@@ -344,8 +347,8 @@ run_nfstest() {
 	out=$SUITE_WORK/$name.out
 	ops0=$(nfsd_ops)
 	timeout -k 30 "$SUITE_LIMIT" "$tool" -s 127.0.0.1 -e "$EXPORT" --nfsversion "$CELL_VERS" \
-		-m "$NFSTEST_MNT" --notty --rmtraces --tmpdir "$SUITE_WORK" "$@" >"$out" 2>&1 ||
-		rc=$?
+		-m "$NFSTEST_MNT" --client-ipaddr 127.0.0.1 --notty --rmtraces --tmpdir "$SUITE_WORK" \
+		"$@" >"$out" 2>&1 || rc=$?
 	nfstest_counts "$out" "$SUITE_WORK/$name.fails"
 	diag "$name: nfsd served, before: $ops0; after: $(nfsd_ops);" \
 		"nfstest's assertions that an operation was sent: $(grep -ac 'should be sent to' "$out")"
