@@ -40,8 +40,9 @@ for v in $variants; do
 		GUEST_HOG=${GUEST_HOG:-$([ "$v" = kasan ] && echo 50 || echo 60)} \
 		"$TOP/scripts/boot.sh" suites
 	set -e
-	grep -qa '^=== harness: job exit' "$log" 2>/dev/null ||
-		die "the suites job did not run on the $v kernel; console log: $log"
+	[ -s "$log" ] || die "no console log of the $v boot ($log)"
+	grep -qa '^=== harness: job exit' "$log" ||
+		echo "*** the suites job did not end on the $v kernel (hang or crash); counting what it printed"
 	STEP=suites-$v-results banner "counting results in $log"
 	if ! in_root python3 "$TOP/scripts/results.py" --kunit-dir "$SRC/tools/testing/kunit" \
 		--expect "$TOP/scripts/expect/$expect.txt" --strict --summary "$log"; then

@@ -60,6 +60,7 @@ def write(d, acks, secs, fail):
             for n in offs:
                 off = offs[n]
                 seq += 1
+                bufs = [pattern(n, off + i * REC, seq) for i in range(BATCH)]
                 log.write(f"p {n} {off} {seq}\n")
                 log.flush()
                 err = None
@@ -68,8 +69,7 @@ def write(d, acks, secs, fail):
                     if n not in fds:
                         fds[n] = os.open(os.path.join(d, n), os.O_RDWR | os.O_CREAT, 0o644)
                     for i in range(BATCH):
-                        o = off + i * REC
-                        if os.pwrite(fds[n], pattern(n, o, seq), o) != REC:
+                        if os.pwrite(fds[n], bufs[i], off + i * REC) != REC:
                             raise OSError("short write")
                     os.fsync(fds[n])
                 except OSError as e:
