@@ -120,7 +120,7 @@ def main():
 				   f"off: {fmt(by.get('off'))}")
 	out.append('')
 	out.append('3. Fault injection (nfsd threads and the writer; fail_sunrpc: all transports)')
-	hdr = f"{'kernel':7} {'kind':16} {'vers':4} {'io':7} {'injected':>8} {'nfsd':>4} " \
+	hdr = f"{'kernel':7} {'kind':16} {'vers':4} {'io':7} {'sw':3} {'injected':>8} {'nfsd':>4} " \
 		f"{'errors':>6} {'acked MiB':>9} {'checked MiB':>11} {'lost B':>6} {'recov.':>6} " \
 		f"{'rc':>3}"
 	out += [hdr, '-' * len(hdr)]
@@ -128,7 +128,8 @@ def main():
 	for v, d in data.items():
 		for f in d['faults']:
 			nf += 1
-			out.append(f"{v:7} {f['kind']:16} {f['vers']:4} {f['io']:7} {f['injected']:8} "
+			out.append(f"{v:7} {f['kind']:16} {f['vers']:4} {f['io']:7} {f.get('switch', 'on'):3} "
+				   f"{f['injected']:8} "
 				   f"{f['nfsd_threads']:4} {f['errors']:6} {f['acked'] / 1048576:9.1f} "
 				   f"{f['checked'] / 1048576:11.1f} {f['lost']:6} "
 				   f"{'yes' if f['recovered'] else 'NO':>6} {f['rc']:3}"

@@ -34,7 +34,7 @@ plan_kasan() {
 	echo "4.2:xfs:localio:on:hog:$HOGSUITES,io"
 	echo "4.1:ext4:rpc:on:idle:posix,open,ackcheck"
 }
-# The fault cells: KIND:VERS:IO. With LOCALIO the I/O runs in LOCALIO's
+# The fault cells: KIND:VERS:IO[:SWITCH]. With LOCALIO the I/O runs in LOCALIO's
 # workers, which have no make-it-fail (suites_lib.sh).
 FAULTS_KASAN="failslab:3:rpc failslab:4.2:rpc failslab:4.2:localio fail_page_alloc:3:rpc
 fail_page_alloc:4.2:rpc fail_sunrpc:3:rpc fail_sunrpc:4.2:rpc"
@@ -64,8 +64,8 @@ for c in $MATRIX; do
 	suites_cell "${c%:*}" $(echo "${c##*:}" | tr ',' ' ')
 done
 for f in $FAULTS; do
-	IFS=: read -r kind vers io <<<"$f"
-	fault_cell "$kind" "$vers" "$io"
+	IFS=: read -r kind vers io sw <<<"$f"
+	fault_cell "$kind" "$vers" "$io" "${sw:-on}"
 done
 echo "=== harness: suites end"
 [ "$KTAP_FAILED" = 0 ]

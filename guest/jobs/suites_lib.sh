@@ -561,14 +561,15 @@ fault_setup() {
 fault_off() { [ ! -d "$FI/$1" ] || echo 0 >"$FI/$1/probability"; }
 FAULT_STUCK=""
 
-# fault_cell KIND VERS IO: one fault-injection result.
+# fault_cell KIND VERS IO [SWITCH]: one fault-injection result (SWITCH on
+# by default; off: the same faults on vanilla behaviour).
 fault_cell() {
-	local kind=$1 vers=$2 io=$3 r0 h0 t0 rc=0 left injected p nthr=0 out errs acked lost
+	local kind=$1 vers=$2 io=$3 sw=${4:-on} r0 h0 t0 rc=0 left injected p nthr=0 out errs acked lost
 	local checked pid deadline spent="" after=0 t1
 	r0=$(suite_reports)
 	h0=$(suite_hung)
 	t0=$(date +%s)
-	CELL="$vers:ext4:$io:on:$kind"
+	CELL="$vers:ext4:$io:$sw:$kind"
 	if [ -n "$FAULT_STUCK" ]; then
 		suite_setup_failed "fault_$kind" "not run: the writer of $FAULT_STUCK hangs"
 		return 0
@@ -577,13 +578,13 @@ fault_cell() {
 		suite_setup_failed "fault_$kind" "cannot set up $FI/$kind"
 		return 0
 	fi
-	if ! cell_begin "$vers:ext4:$io:on:idle"; then
-		CELL="$vers:ext4:$io:on:$kind"
+	if ! cell_begin "$vers:ext4:$io:$sw:idle"; then
+		CELL="$vers:ext4:$io:$sw:$kind"
 		suite_setup_failed "fault_$kind" "cell setup failed"
 		cell_end
 		return 0
 	fi
-	CELL="$vers:ext4:$io:on:$kind"
+	CELL="$vers:ext4:$io:$sw:$kind"
 	if [ "$kind" != fail_sunrpc ]; then
 		for p in $(nfslb_nfsd_pids); do
 			echo 1 >"/proc/$p/make-it-fail" && nthr=$((nthr + 1))
@@ -627,7 +628,7 @@ fault_cell() {
 		if kill -0 "$pid" 2>/dev/null; then
 			# Its fsync cannot be killed: the mount is stuck, and so
 			# would be every step after this one.
-			FAULT_STUCK="$kind $vers $io"
+			FAULT_STUCK="$kind $vers $io $sw"
 			diag "the writer cannot be killed; the later fault cells do not run"
 			suite_row "fault_$kind" 1 0 1 0 124 $(($(date +%s) - t0)) "$r0" "$h0" \
 				"hung: the writer blocked after the faults stopped"
@@ -659,8 +660,9 @@ fault_cell() {
 		"${checked:-?} bytes checked at the end, ${lost:-?} lost${spent:+; $spent}"
 	grep -a '^error' "$SUITE_WORK/aw.out" | head -n 5 | cut -c1-200 | sed 's/^/#   /'
 	[ "$rc" = 0 ] || { suite_tail "$SUITE_WORK/aw.out" 10; echo "$out" | tail -n 5 | sed 's/^/#   /'; }
-	printf '# FAULT-ROW {"kind": "%s", "vers": "%s", "io": "%s", "injected": %d, ' \
-		"$kind" "$vers" "$io" "$injected"
+	printf '# FAULT-ROW {"kind": "%s", "vers": "%s", "io": "%s", "switch": "%s", ' \
+		"$kind" "$vers" "$io" "$sw"
+	printf '"injected": %d, ' "$injected"
 	# -1: the writer or the check printed no figure.
 	printf '"nfsd_threads": %d, "errors": %d, "acked": %d, "checked": %d, "lost": %d, ' \
 		"$nthr" "${errs:--1}" "${acked:--1}" "${checked:--1}" "${lost:--1}"
