@@ -44,7 +44,7 @@ KSELFTEST = re.compile(r'^selftests: [^:]+: (\S+)')
 KERNEL_REPORT = re.compile(
 	r'^(?:<\d+>)?(?:\[[ \d.]+\] ?)?(?:\[ *[TC]\d+\] )?(?:\w+: )?'
 	r'(WARNING: |BUG: |Oops|general protection fault|INFO: possible |'
-	r'INFO: task .* blocked for more than|INFO: rcu_\w+ (?:self-)?detected stall|'
+	r'INFO: task .* blocked (?:in I/O wait )?for more than|INFO: rcu_\w+ (?:self-)?detected stall|'
 	r'watchdog: BUG: soft lockup|UBSAN: |Kernel panic|'
 	r'======================================================)')
 

@@ -28,7 +28,8 @@ MAXRATIO0=$(cat "$NFS_MAXRATIO" 2>/dev/null || echo "")
 # What kernel_checks in guest/init counts as a report, and as a hung task.
 SUITE_REPORTS='WARNING: |BUG: |Oops|general protection fault|INFO: possible |UBSAN: '
 SUITE_REPORTS+='|KASAN: |Kernel panic|watchdog: BUG: soft lockup|detected stall'
-SUITE_HUNG='blocked for more than'
+# 7.3 says "blocked for more than" or "blocked in I/O wait for more than".
+SUITE_HUNG='INFO: task .* blocked '
 # What a file system says when an injected fault hurt it.
 SUITE_FSERR='EXT4-fs error|EXT4-fs .*[Aa]bort|XFS .*[Cc]orrupt|XFS .*[Ss]hutdown'
 SUITE_FSERR+='|[Rr]emounting filesystem read-only'
