@@ -119,7 +119,7 @@ def main():
 			out.append(f"  {suite:22} {cell:18} on: {fmt(by.get('on')):30} "
 				   f"off: {fmt(by.get('off'))}")
 	out.append('')
-	out.append('3. Fault injection (nfsd threads and the writer; fail_sunrpc: all transports)')
+	out.append('3. Fault injection (in nfsd threads; with LOCALIO also the writer; fail_sunrpc: all transports)')
 	hdr = f"{'kernel':7} {'kind':16} {'vers':4} {'io':7} {'sw':3} {'injected':>8} {'nfsd':>4} " \
 		f"{'errors':>6} {'acked MiB':>9} {'checked MiB':>11} {'lost B':>6} {'recov.':>6} " \
 		f"{'rc':>3}"
