@@ -128,10 +128,14 @@ def main():
 	for v, d in data.items():
 		for f in d['faults']:
 			nf += 1
+			def n(x, mib=False):
+				if x < 0:
+					return '?'
+				return f'{x / 1048576:.1f}' if mib else str(x)
 			out.append(f"{v:7} {f['kind']:16} {f['vers']:4} {f['io']:7} {f.get('switch', 'on'):3} "
 				   f"{f['injected']:8} "
-				   f"{f['nfsd_threads']:4} {f['errors']:6} {f['acked'] / 1048576:9.1f} "
-				   f"{f['checked'] / 1048576:11.1f} {f['lost']:6} "
+				   f"{n(f['nfsd_threads']):>4} {n(f['errors']):>6} {n(f['acked'], True):>9} "
+				   f"{n(f['checked'], True):>11} {n(f['lost']):>6} "
 				   f"{'yes' if f['recovered'] else 'NO':>6} {f['rc']:3}"
 				   + (f"  ({f['spent']})" if f.get('spent') else ''))
 	if not nf:

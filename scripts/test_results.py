@@ -59,6 +59,19 @@ class Results(unittest.TestCase):
 			c = results.evaluate(lines, None, [], True)
 		self.assertIn('kernel reports on the console: 1', c.failures)
 
+	def test_hung_task_in_io_wait(self) -> None:
+		# 7.3's wording for a task in I/O wait; the "is blocked on"
+		# lines that may follow it are not a second report.
+		with open(os.path.join(FIX, 'pass.log')) as f:
+			lines = [l.rstrip('\n') for l in f]
+		lines.insert(1, '[  130.000000] INFO: task python3:1 blocked in I/O wait for more than 122 '
+			     'seconds.')
+		lines.insert(2, '[  130.000100] INFO: task python3:1 is blocked on a mutex likely owned by '
+			     'task nfsd:2.')
+		with contextlib.redirect_stdout(io.StringIO()):
+			c = results.evaluate(lines, None, [], True)
+		self.assertIn('kernel reports on the console: 1', c.failures)
+
 	def test_nonzero_exit(self) -> None:
 		c = run('exit.log')
 		self.assertEqual(c.failures, ['the guest job exited 2'])

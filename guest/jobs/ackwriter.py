@@ -11,7 +11,7 @@ that number, so a rewrite that was lost shows. Before a batch,
 fsync returned 0, "a FILE OFFSET SEQ": that batch is acknowledged. An
 error (open, write, fsync) is counted and printed; the writer closes the
 file and writes the same offsets again as a new batch. FAIL 1: the
-writer's pwrite() and fsync() calls, and only they, are in the fault
+writer's open(), pwrite() and fsync() calls, and only they, are in the fault
 injection too (/proc/self/make-it-fail 1 around them, 0 around its own
 log and output). Prints errors=N and acked=BYTES (all acknowledged
 batches, rewrites included).
