@@ -13,7 +13,8 @@ KNOWN_VARS := CACHE JOBS MEM SMP TIMEOUT ACCEL MIRROR FORCE APPEND HUNG_TASK_SEC
 	GUEST_TARGETS GUEST_THREADS GUEST_ROUNDS GUEST_TESTS CHECK_CONFIG LOCKDEP \
 	KASAN SUITES_VARIANTS GUEST_MATRIX GUEST_FAULTS GUEST_HOG GUEST_FSX_OPS \
 	GUEST_FIO_MIB GUEST_SUITE_LIMIT GUEST_FAULT_TIMES GUEST_FAULT_PROB GUEST_FAULT_SECS \
-	GUEST_LOCK_TESTS GUEST_POSIX_TESTS GUEST_IO_SECS
+	GUEST_LOCK_TESTS GUEST_POSIX_TESTS GUEST_IO_SECS CONFIG \
+	FAILOVER_RUNS GUEST_KILL_AFTER GUEST_RESUME_BOUND
 $(foreach v,$(.VARIABLES),$(if $(filter command line,$(origin $(v))),\
 	$(if $(filter $(v),$(KNOWN_VARS)),,\
 	$(error unknown variable $(v) (known: $(KNOWN_VARS))))))
@@ -23,7 +24,7 @@ export T0 := $(shell date +%s)
 S := scripts
 
 .PHONY: help run test bench tree export kernel check qemu toolchain rootfs bisect baseline \
-	copyexp netnsexp lockdep suites
+	copyexp netnsexp lockdep suites deb failover
 
 help:
 	@echo "make run      build the patched kernel, boot it, loop-back NFS round trip"
@@ -38,6 +39,10 @@ help:
 	@echo "make lockdep  make test's tests on a lockdep build; a table of every lockdep report"
 	@echo "make suites   nfstest, fsx, fio verify, fault injection over loop-back mounts;"
 	@echo "              normal and KASAN kernels, switch on and off: a table"
+	@echo "make failover two guests: node A serves, node B mounts and writes; A is powered"
+	@echo "              off, B takes over and its mount becomes loop-back: table, JSON, PNG"
+	@echo "make deb      Debian kernel packages (bindeb-pkg) from CONFIG=path (default the"
+	@echo "              harness's) + configs/deb/series.config; the guest installs them"
 
 toolchain:
 	@$(S)/toolchain.sh
@@ -85,6 +90,12 @@ lockdep: tree rootfs
 # The KASAN kernel (KASAN=1, build-kasan) is built by the script.
 suites: kernel rootfs
 	@$(S)/suites.sh
+
+failover: kernel rootfs
+	@$(S)/failover.sh
+
+deb: kernel rootfs
+	@$(S)/deb.sh
 
 qemu: kernel rootfs
 	@INTERACTIVE=1 TIMEOUT=$${TIMEOUT:-86400} $(S)/boot.sh shell

@@ -7,6 +7,13 @@
 # Disks: vda = guest root (snapshot, never written back), vdb = payload
 # (the job, its helpers, the kselftests), vdc = 4 GiB scratch disk for
 # the file systems the tests export.
+#
+# For jobs with more than one guest or another kernel (make failover,
+# make deb): KERNEL_IMAGE boots that kernel instead of the build's;
+# PAYLOAD_FILES (space-separated paths) go on the payload disk too;
+# QEMU_EXTRA (space-separated words) is added to QEMU's command line
+# (a second disk, a network device); RUN_TAG names the log, the payload
+# and the scratch disk apart, so two boots can run at once.
 . "$(dirname "$0")/lib.sh"
 need_root
 need_toolchain
@@ -15,9 +22,10 @@ job=${1:?usage: boot.sh JOB}
 MEM=${MEM:-1024}
 SMP=${SMP:-2}
 TIMEOUT=${TIMEOUT:-900}
-kernel=$OUT/arch/x86/boot/bzImage
+kernel=${KERNEL_IMAGE:-$OUT/arch/x86/boot/bzImage}
 log=$LOGS/$job${RUN_TAG:+-$RUN_TAG}.console.log
 payload=$CACHE/payload/$job${RUN_TAG:+-$RUN_TAG}
+scratch=$CACHE/scratch${RUN_TAG:+-$RUN_TAG}.img
 
 # A log left from an earlier run must never be read as this run's.
 rm -f "$log"
@@ -32,8 +40,11 @@ mkdir -p "$payload"
 cp "$TOP/guest/jobs/lib.sh" "$TOP/guest/jobs/suites_lib.sh" "$TOP/guest/jobs/ackwriter.py" "$payload/"
 cp "$TOP/guest/jobs/$job.sh" "$payload/job.sh"
 [ ! -d "$KSELFTEST" ] || cp -a "$KSELFTEST" "$payload/kselftest"
-rm -f "$CACHE/scratch.img"
-truncate -s 4G "$CACHE/scratch.img"
+for f in ${PAYLOAD_FILES:-}; do
+	cp "$f" "$payload/" || die "cannot put $f on the payload disk"
+done
+rm -f "$scratch"
+truncate -s 4G "$scratch"
 
 # KVM hangs in firmware on some hosts: try it once per host boot, with a
 # short limit, and fall back to TCG.
@@ -78,11 +89,11 @@ in_root timeout --foreground -k 10 "$TIMEOUT" qemu-system-x86_64 \
 	-kernel "$kernel" -append "$cmdline" \
 	-drive "file=$IMAGE,format=raw,if=virtio,snapshot=on" \
 	-drive "file=$payload.img,format=raw,if=virtio" \
-	-drive "file=$CACHE/scratch.img,format=raw,if=virtio,cache=unsafe" \
-	-nic none -nographic -no-reboot <"$stdin" 2>&1 | tee "$log"
+	-drive "file=$scratch,format=raw,if=virtio,cache=unsafe" \
+	-nic none -nographic -no-reboot ${QEMU_EXTRA:-} <"$stdin" 2>&1 | tee "$log"
 rc=${PIPESTATUS[0]}
 set -e
-rm -f "$CACHE/scratch.img"
+rm -f "$scratch"
 [ "$rc" != 124 ] || die "guest timed out after ${TIMEOUT}s; console log: $log"
 [ "$rc" = 0 ] || die "QEMU failed (exit $rc); console log: $log"
 exit_line=$(grep -a '^=== harness: job exit' "$log" | tail -n1 | tr -d '\r')

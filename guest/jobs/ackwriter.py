@@ -2,13 +2,15 @@
 # SPDX-License-Identifier: GPL-2.0
 """Write, fsync, record what was acknowledged; later check it is all there.
 
-ackwriter.py write DIR ACKS SECONDS FAIL: for SECONDS, two files in DIR
+ackwriter.py write DIR ACKS SECONDS FAIL [STOP]: for SECONDS (or until the
+file STOP exists), two files in DIR
 (32 MiB each, written round and round) get batches of eight 64 KiB
 records and an fsync after each batch. Every batch has its own sequence
 number, and each record is a pattern made of the file, the offset and
 that number, so a rewrite that was lost shows. Before a batch,
-"p FILE OFFSET SEQ" goes to ACKS (a local file, flushed); after its
-fsync returned 0, "a FILE OFFSET SEQ": that batch is acknowledged. An
+"p FILE OFFSET SEQ T" goes to ACKS (a local file, flushed); after its
+fsync returned 0, "a FILE OFFSET SEQ T": that batch is acknowledged (T:
+CLOCK_MONOTONIC in seconds, the guest's uptime). An
 error (open, write, fsync) is counted and printed; the writer closes the
 file and writes the same offsets again as a new batch. FAIL 1: the
 writer's open(), pwrite() and fsync() calls, and only they, are in the fault
@@ -47,7 +49,7 @@ class Faults:
             os.pwrite(self.fd, b"1" if v else b"0", 0)
 
 
-def write(d, acks, secs, fail):
+def write(d, acks, secs, fail, stop=None):
     faults = Faults(fail)
     end = time.monotonic() + secs
     errors = 0
@@ -56,12 +58,12 @@ def write(d, acks, secs, fail):
     offs = {"a": 0, "b": 0}
     fds = {}
     with open(acks, "w") as log:
-        while time.monotonic() < end:
+        while time.monotonic() < end and not (stop and os.path.exists(stop)):
             for n in offs:
                 off = offs[n]
                 seq += 1
                 bufs = [pattern(n, off + i * REC, seq) for i in range(BATCH)]
-                log.write(f"p {n} {off} {seq}\n")
+                log.write(f"p {n} {off} {seq} {time.monotonic():.3f}\n")
                 log.flush()
                 err = None
                 faults.set(True)
@@ -83,7 +85,7 @@ def write(d, acks, secs, fail):
                 finally:
                     faults.set(False)
                 if err is None:
-                    log.write(f"a {n} {off} {seq}\n")
+                    log.write(f"a {n} {off} {seq} {time.monotonic():.3f}\n")
                     log.flush()
                     acked += BATCH * REC
                     offs[n] = (off + BATCH * REC) % FILE
@@ -108,7 +110,7 @@ def verify(d, acks):
     with open(acks) as f:
         for line in f:
             w = line.split()
-            if len(w) != 4 or w[0] not in ("p", "a"):
+            if len(w) not in (4, 5) or w[0] not in ("p", "a"):
                 continue
             n, off, seq = w[1], int(w[2]), int(w[3])
             if w[0] == "p":
@@ -144,8 +146,9 @@ def verify(d, acks):
 
 
 def main(argv):
-    if len(argv) == 6 and argv[1] == "write" and argv[5] in ("0", "1"):
-        return write(argv[2], argv[3], int(argv[4]), argv[5] == "1")
+    if len(argv) in (6, 7) and argv[1] == "write" and argv[5] in ("0", "1"):
+        return write(argv[2], argv[3], int(argv[4]), argv[5] == "1",
+                     argv[6] if len(argv) == 7 else None)
     if len(argv) == 4 and argv[1] == "verify":
         return verify(argv[2], argv[3])
     print(__doc__, file=sys.stderr)

@@ -1,0 +1,133 @@
+#!/usr/bin/env python3
+# SPDX-License-Identifier: GPL-2.0
+"""The table of make failover's runs, from node B's console logs.
+
+Each log holds one FAILOVER-ROW JSON line (guest/jobs/failover.sh). Times
+are seconds of B's clock from the writer's first acknowledgement:
+t_alive is A's last sign of life seen by B (A was powered off within
+about a second after it), t_detect when B declared A lost, t_disk the
+shared disk mounted (journal replayed), t_nfsd the NFS service started,
+t_resume the writer's first acknowledgement after A's loss. Prints one
+line per run; --json writes the rows, --png a plot of the writer's
+acknowledged MiB/s per second across each fail-over. Exits 1 when a log
+has no row.
+"""
+
+import argparse
+import json
+import sys
+
+
+def rows_of(path):
+	rows = []
+	with open(path, errors='replace') as f:
+		for line in f:
+			line = line.strip('\r\n')
+			i = line.find('FAILOVER-ROW ')
+			if i < 0:
+				continue
+			try:
+				rows.append(json.loads(line[i + len('FAILOVER-ROW '):]))
+			except json.JSONDecodeError as e:
+				print(f'{path}: bad FAILOVER-ROW: {e}', file=sys.stderr)
+	return rows
+
+
+def d(a, b):
+	if a is None or b is None:
+		return None
+	return b - a
+
+
+def fmt(v, spec='.1f'):
+	return '-' if v is None else format(v, spec)
+
+
+def sum_probe(r, name):
+	p = r.get('probes', {}).get(name, {})
+	return p.get('nfsd', 0)
+
+
+def main():
+	ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+	ap.add_argument('logs', nargs='+')
+	ap.add_argument('--json')
+	ap.add_argument('--png')
+	args = ap.parse_args()
+	rows = []
+	bad = 0
+	for path in args.logs:
+		r = rows_of(path)
+		if not r:
+			print(f'{path}: no FAILOVER-ROW (the run did not get to its end)')
+			bad += 1
+		for row in r:
+			row['log'] = path
+		rows.extend(r)
+
+	hdr = ('run', 'detect', 'disk', 'nfsd', 'resume', 'outage', 'grace', 'acked MiB',
+	       'lost', 'nfsd fs-alloc', 'loop-back nofs', 'hung')
+	print(' | '.join(hdr))
+	for r in rows:
+		print(' | '.join([
+			r['run'],
+			fmt(d(r.get('t_alive'), r.get('t_detect'))),
+			fmt(d(r.get('t_detect'), r.get('t_disk'))),
+			fmt(d(r.get('t_disk'), r.get('t_nfsd'))),
+			fmt(d(r.get('t_nfsd'), r.get('t_resume'))),
+			fmt(d(r.get('t_alive'), r.get('t_resume'))),
+			fmt(d(r.get('t_nfsd'), r.get('t_grace_end'))),
+			f"{r.get('acked_bytes', 0) / 1048576:.1f}",
+			f"{r.get('lost_pre')}/{r.get('lost_end')}",
+			f"{r.get('nfsd_fs_alloc')}/{r.get('nfsd_alloc')}",
+			str(r.get('loopback_nofs')),
+			str(r.get('hung')),
+		]))
+	print('(seconds; detect: A\'s last sign of life to B declaring it lost; resume: nfsd\'s start '
+	      'to the first acknowledgement; outage: A\'s last sign of life to it; lost: bytes lost '
+	      'at the takeover/at the end; nfsd fs-alloc: nfsd page allocations that may enter '
+	      'fs reclaim/all)')
+	for r in rows:
+		print(f"{r['run']}: window allocations with __GFP_FS by task: {r.get('window_fs_alloc') or 'none'}")
+		probes = ', '.join(f"{k} {v.get('nfsd', 0)} by nfsd ({v.get('by_comm') or 'none'})"
+				   for k, v in r.get('probes', {}).items())
+		print(f"{r['run']}: NFS client reclaim paths since A was lost: {probes}")
+	if args.json:
+		with open(args.json, 'w') as f:
+			json.dump(rows, f, indent=1)
+		print(f'rows: {args.json}')
+	if args.png and rows:
+		import matplotlib
+		matplotlib.use('Agg')
+		import matplotlib.pyplot as plt
+		n = len(rows)
+		cols = 2 if n > 1 else 1
+		nr = (n + cols - 1) // cols
+		fig, axes = plt.subplots(nr, cols, figsize=(7 * cols, 2.6 * nr), squeeze=False)
+		for ax, r in zip([a for row in axes for a in row], rows):
+			tp = r.get('throughput', [])
+			t0 = r.get('t_alive') or 0
+			xs = [i - t0 for i in range(len(tp))]
+			ax.step(xs, [b / 1048576 for b in tp], where='post', color='tab:blue')
+			for key, col, lab in (('t_detect', 'tab:red', 'A declared lost'),
+					      ('t_nfsd', 'tab:green', 'nfsd started on B'),
+					      ('t_grace_end', 'tab:purple', 'grace ended'),
+					      ('t_resume', 'tab:orange', 'first ack after')):
+				if r.get(key) is not None:
+					ax.axvline(r[key] - t0, color=col, linestyle='--', linewidth=1, label=lab)
+			ax.axvline(0, color='black', linewidth=1, label="A's last sign of life")
+			ax.set_title(f"NFSv{r['vers']}, {r['load']}, switch {r['switch']}, {r['io']}", fontsize=9)
+			ax.set_xlabel('s from A\'s last sign of life (B\'s clock)')
+			ax.set_ylabel('acked MiB/s')
+		for ax in [a for row in axes for a in row][n:]:
+			ax.axis('off')
+		axes[0][0].legend(fontsize=7, loc='upper right')
+		fig.suptitle('writer on node B across the fail-over of node A (fsync-acknowledged MiB per second)')
+		fig.tight_layout()
+		fig.savefig(args.png, dpi=100)
+		print(f'plot: {args.png}')
+	return 1 if bad else 0
+
+
+if __name__ == '__main__':
+	sys.exit(main())
