@@ -66,7 +66,7 @@ def main():
 		rows.extend(r)
 
 	hdr = ('run', 'detect', 'disk', 'nfsd', 'resume', 'outage', 'grace', 'acked MiB',
-	       'lost', 'nfsd fs-alloc', 'loop-back nofs', 'hung')
+	       'lost', 'nfsd fs-alloc', 'window path/kthreadd', 'loop-back nofs', 'hung')
 	print(' | '.join(hdr))
 	for r in rows:
 		print(' | '.join([
@@ -80,13 +80,15 @@ def main():
 			f"{r.get('acked_bytes', 0) / 1048576:.1f}",
 			f"{r.get('lost_pre')}/{r.get('lost_end')}",
 			f"{r.get('nfsd_fs_alloc')}/{r.get('nfsd_alloc')}",
+			f"{r.get('window_path_fs_alloc')}/{r.get('window_kthreadd_fs_alloc')}",
 			str(r.get('loopback_nofs')),
 			str(r.get('hung')),
 		]))
 	print('(seconds; detect: A\'s last sign of life to B declaring it lost; resume: nfsd\'s start '
 	      'to the first acknowledgement; outage: A\'s last sign of life to it; lost: bytes lost '
 	      'at the takeover/at the end; nfsd fs-alloc: nfsd page allocations that may enter '
-	      'fs reclaim/all)')
+	      'fs reclaim/all, after the takeover; window path/kthreadd: the same by the agent, '
+	      'its programs and nfsd / by kthreadd, from A\'s loss to the first acknowledgement)')
 	for r in rows:
 		print(f"{r['run']}: window allocations with __GFP_FS by task: {r.get('window_fs_alloc') or 'none'}")
 		probes = ', '.join(f"{k} {v.get('nfsd', 0)} by nfsd ({v.get('by_comm') or 'none'})"
@@ -110,6 +112,7 @@ def main():
 			xs = [i - t0 for i in range(len(tp))]
 			ax.step(xs, [b / 1048576 for b in tp], where='post', color='tab:blue')
 			for key, col, lab in (('t_detect', 'tab:red', 'A declared lost'),
+					      ('t_disk', 'tab:brown', 'disk mounted on B'),
 					      ('t_nfsd', 'tab:green', 'nfsd started on B'),
 					      ('t_grace_end', 'tab:purple', 'grace ended'),
 					      ('t_resume', 'tab:orange', 'first ack after')):
@@ -122,7 +125,7 @@ def main():
 		for ax in [a for row in axes for a in row][n:]:
 			ax.axis('off')
 		axes[0][0].legend(fontsize=7, loc='upper right')
-		fig.suptitle('writer on node B across the fail-over of node A (fsync-acknowledged MiB per second)')
+		fig.suptitle('node B\'s writer across the fail-over of node A: fsync-acknowledged MiB/s')
 		fig.tight_layout()
 		fig.savefig(args.png, dpi=100)
 		print(f'plot: {args.png}')

@@ -9,7 +9,7 @@ need_root
 PACKAGES="build-essential flex bison bc cpio kmod libelf-dev libssl-dev python3
 python3-matplotlib clang lld llvm libclang-dev rustc rust-src bindgen rustfmt
 rust-clippy pahole git xz-utils e2fsprogs qemu-system-x86 qemu-utils
-busybox-static ca-certificates perl rsync python3-ply python3-git"
+busybox-static ca-certificates perl rsync python3-ply python3-git debhelper"
 
 if [ -f "$ROOT/.complete" ] && [ "$(cat "$ROOT/.complete")" = "$(echo $PACKAGES)" ]; then
 	banner "toolchain root $ROOT is up to date"

@@ -36,7 +36,7 @@ VERS=${GUEST_VERS:-4.2}
 LOAD=${GUEST_LOAD:-hog}
 SWITCH=${GUEST_SWITCH:-on}
 IO=${GUEST_IO:-rpc}
-HOG=${GUEST_HOG:-60}
+HOG=${GUEST_HOG:-80}
 RESUME_BOUND=${GUEST_RESUME_BOUND:-30}
 POST_SECS=${GUEST_SECONDS:-30}
 GRACE=10
@@ -89,37 +89,63 @@ storagedir=$HA/nfsdcld
 EOF
 echo "$HA_EXPORT 192.0.2.0/24(rw,fsid=7,no_root_squash,no_subtree_check,insecure)" >/etc/exports
 
+# upcs: the uptime in centiseconds, without a subprocess.
+upcs() {
+	local u
+	read -r u _ </proc/uptime
+	u=${u/./}
+	echo $((10#$u))
+}
+
 # ha_start: what an HA resource agent does to start the NFS service on
-# this node, the shared disk being mounted: the agent runs with
-# PR_SET_IO_FLUSHER (io_flusher), so that its own allocations and those
-# of every daemon it starts (nfsdcld, rpc.mountd, exportfs, nfsdctl)
-# neither start I/O nor enter file-system reclaim, which could wait for
-# this node's own NFS mount of the service; then the daemons nfsd needs,
-# nfsd (rpc.nfsd: threads, grace and lease time, scope from
-# /etc/nfs.conf) and the floating address last. Prints the milliseconds of each step.
+# this node, the shared disk being mounted. The agent runs with
+# PR_SET_IO_FLUSHER from before it may have to take over (see ha_agent),
+# so that its own allocations and those of every process it starts
+# (mount, nfsdcld, rpc.mountd, exportfs, rpc.nfsd, and through kthreadd
+# nfsd's threads) neither start I/O nor enter file-system reclaim, which
+# could wait for this node's own NFS mount of the service. It starts the
+# daemons nfsd needs, nfsd (rpc.nfsd: threads, grace and lease time and
+# scope from /etc/nfs.conf) and adds the floating address last. Prints
+# the milliseconds of each step.
 ha_start() {
 	local t0 t1
-	t0=$(up)
+	t0=$(upcs)
 	mountpoint -q /proc/fs/nfsd || mount -t nfsd nfsd /proc/fs/nfsd || return 1
 	mkdir -p /run/rpcbind "$HA/nfsdcld"
 	pgrep -x rpcbind >/dev/null || rpcbind -w || return 1
 	io_flusher_start nfsdcld || return 1
 	exportfs -ra || return 1
 	io_flusher_start rpc.mountd || return 1
-	t1=$(up)
-	echo "daemons_ms=$(ms "$t0" "$t1")"
+	t1=$(upcs)
+	echo "daemons_ms=$(((t1 - t0) * 10))"
 	rpc.nfsd || return 1
-	t0=$(up)
-	echo "nfsd_ms=$(ms "$t1" "$t0")"
+	t0=$(upcs)
+	echo "nfsd_ms=$(((t0 - t1) * 10))"
 	ip addr add "$VIP/24" dev eth0 || return 1
-	echo "address_ms=$(ms "$t0" "$(up)")"
+	echo "address_ms=$((($(upcs) - t0) * 10))"
+}
+
+# ha_agent: the resource agent of node B, started with PR_SET_IO_FLUSHER
+# as the program ha-agent (a copy of bash, so that its allocations can be
+# told by name). On $W/go it takes the shared disk (the blocks it read at
+# boot, in the partition scan, predate A's file system: they are dropped
+# first) and says so in $W/disk; on $W/start (after the job's check of
+# the disk) it starts the service. Its output goes to $W/agent.out, its
+# exit code to $W/agent.rc.
+ha_agent() {
+	while [ ! -e "$W/go" ]; do sleep 0.1; done
+	blockdev --flushbufs "$SHARED" && mkdir -p "$HA" && mount "$SHARED" "$HA" || { echo 1 >"$W/agent.rc"; return; }
+	: >"$W/disk"
+	while [ ! -e "$W/start" ]; do sleep 0.1; done
+	ha_start
+	echo $? >"$W/agent.rc"
 }
 
 if [ "$ROLE" = a ]; then
 	ktap_header 1
 	mkdir -p "$HA"
 	if mkfs.ext4 -q -F "$SHARED" && mount "$SHARED" "$HA" && mkdir -p "$HA_EXPORT/w" &&
-		chmod 1777 "$HA_EXPORT" && out=$(io_flusher bash -c '. ./lib.sh >/dev/null; '"$(declare -f up ms ha_start)"'; HA='"$HA"' VIP='"$VIP"' ha_start' 2>&1); then
+		chmod 1777 "$HA_EXPORT" && out=$(io_flusher bash -c '. ./lib.sh >/dev/null; '"$(declare -f upcs ha_start)"'; HA='"$HA"' VIP='"$VIP"' ha_start' 2>&1); then
 		ktap_ok "failover_a_serving $(echo $out)"
 		echo "FAILOVER-A: serving"
 	else
@@ -135,7 +161,7 @@ fi
 # --- Node B --------------------------------------------------------------
 
 # The checks and their order (KTAP).
-ktap_header 9
+ktap_header 10
 declare -A ROW
 row() { ROW[$1]=$2; }
 row run "\"$VERS:$LOAD:$SWITCH:$IO\""
@@ -166,7 +192,10 @@ if [ "$LOAD" = hog ]; then
 	stress-ng --vm 1 --vm-bytes "$HOG%" --vm-keep --timeout 3600s >/dev/null 2>&1 &
 	HOG_PID=$!
 fi
-rm -f "$W/stop"
+rm -f "$W/stop" "$W/go" "$W/start" "$W/disk" "$W/agent.rc"
+cp /bin/bash /usr/local/sbin/ha-agent
+io_flusher /usr/local/sbin/ha-agent -c '. ./lib.sh >/dev/null; '"$(declare -f upcs ha_start ha_agent)"'; HA='"$HA"' VIP='"$VIP"' W='"$W"' SHARED='"$SHARED"' ha_agent' >"$W/agent.out" 2>&1 &
+AGENT=$!
 python3 ./ackwriter.py write "$MNT/w" "$W/acks" 3600 0 "$W/stop" >"$W/writer.out" 2>&1 &
 WRITER=$!
 # A sign of life from A: a TCP connection to its rpcbind, over the link.
@@ -175,12 +204,14 @@ for _ in $(seq 30); do
 	grep -q '^a ' "$W/acks" 2>/dev/null && break
 	sleep 1
 done
-if ! grep -q '^a ' "$W/acks" 2>/dev/null || ! alive; then
-	ktap_fail "failover_setup the writer acknowledged nothing within 30 s, or A is not reachable"
+agent_flags=$(io_flusher_flags ha-agent)
+agent_ok=$?
+if ! grep -q '^a ' "$W/acks" 2>/dev/null || ! alive || [ "$agent_ok" != 0 ]; then
+	ktap_fail "failover_setup the writer acknowledged nothing within 30 s, A is not reachable, or the agent lacks PR_SET_IO_FLUSHER ($agent_flags)"
 	sed 's/^/#   /' "$W/writer.out"
 	exit 1
 fi
-ktap_ok "failover_setup NFSv$VERS mount of $VIP from A, writer acknowledging, load $LOAD"
+ktap_ok "failover_setup NFSv$VERS mount of $VIP from A, writer acknowledging, load $LOAD, agent $agent_flags"
 T_START=$(awk '$1 == "a" { print $5; exit }' "$W/acks")
 echo "FAILOVER-B: writing"
 
@@ -232,14 +263,16 @@ LB=$NFSLB_TRACE/events/nfsd_loopback/nfsd_loopback_work
 LB_TRIG="hist:keys=work,nofs:vals=hitcount"
 nfslb_hist_arm "$LB" "$LB_TRIG" || probe_ok=0
 
-# The takeover, as the resource agent does it (under io_flusher). The
-# disk's blocks that this node read at boot (partition scan) predate A's
-# file system: drop them before mounting.
+# The takeover, by the agent.
 T0=$(up)
-io_flusher blockdev --flushbufs "$SHARED"
-mkdir -p "$HA"
-if ! step "mount the shared disk" io_flusher mount "$SHARED" "$HA"; then
-	ktap_fail "failover_takeover cannot mount the shared disk"
+: >"$W/go"
+for _ in $(seq 600); do
+	[ -e "$W/disk" ] || [ -e "$W/agent.rc" ] && break
+	sleep 0.1
+done
+if [ ! -e "$W/disk" ]; then
+	ktap_fail "failover_takeover the agent did not mount the shared disk within 60 s"
+	sed 's/^/#   /' "$W/agent.out"
 	exit 1
 fi
 T_DISK=$(up)
@@ -248,15 +281,17 @@ replay=$(dmesg | grep -c 'EXT4-fs (vdd): recovery complete')
 # journal replay, before nfsd runs (nothing can write it meanwhile).
 pre=$(python3 ./ackwriter.py verify "$HA_EXPORT/w" "$W/acks.before" 2>&1)
 pre_rc=$?
-takeover=$(io_flusher bash -c '. ./lib.sh >/dev/null; '"$(declare -f up ms ha_start)"'; HA='"$HA"' VIP='"$VIP"' ha_start' 2>&1)
-to_rc=$?
+T_VERIFIED=$(up)
+: >"$W/start"
+wait "$AGENT"
 T_NFSD=$(up)
-if [ "$to_rc" != 0 ]; then
+takeover=$(cat "$W/agent.out")
+if [ "$(cat "$W/agent.rc" 2>/dev/null)" != 0 ]; then
 	ktap_fail "failover_takeover the NFS service did not start"
 	printf '%s\n' "$takeover" | sed 's/^/#   /'
 	exit 1
 fi
-ktap_ok "failover_takeover disk $(ms "$T0" "$T_DISK") ms (journal replays: $replay), $(echo $takeover)"
+ktap_ok "failover_takeover disk $(ms "$T0" "$T_DISK") ms (journal replays: $replay), the job's check of it $(ms "$T_DISK" "$T_VERIFIED") ms, $(echo $takeover)"
 diag "acknowledged before A was lost, read from the disk after the replay:"
 printf '%s\n' "$pre" | tail -n 5 | sed 's/^/#   /'
 checked_pre=$(sed -n 's/^checked=//p' <<<"$pre")
@@ -368,6 +403,26 @@ if [ "$probe_ok" = 1 ] && [ "${nfsd_all:-0}" -gt 0 ]; then
 else
 	ktap_fail "failover_nfsd_fs_alloc the probes did not attach, or nfsd allocated nothing (nfsd_all=${nfsd_all:-?})"
 fi
+# The fail-over window (A's loss to the first acknowledgement after it):
+# the service's path is the agent and what it runs, by their names, and
+# nfsd's threads; kthreadd (which made nfsd's threads, in the agent's
+# scope, and made kworkers for others) and the rest (the job's own
+# tools, the writer, the hog) are shown.
+PATH_COMMS="ha-agent blockdev mount rpcbind exportfs rpc.mountd nfsdcld rpc.nfsd perl ip nfsd"
+wcount() { tr ',' '\n' <<<"$window" | awk -F= -v c="$1" '$1 == c { s += $2 } END { print s + 0 }'; }
+path_fs=0 path_list=""
+for c in $PATH_COMMS; do
+	n=$(wcount "$c")
+	[ "$c" = nfsd ] && [ "$SWITCH" = off ] && { path_list="$path_list nfsd=$n(off: not judged)"; continue; }
+	path_fs=$((path_fs + n))
+	[ "$n" = 0 ] || path_list="$path_list $c=$n"
+done
+kt_fs=$(wcount kthreadd)
+if [ "$path_fs" = 0 ]; then
+	ktap_ok "failover_window 0 page allocations that may enter fs reclaim on the service's path (agent, its programs, nfsd)${path_list:+:$path_list}; kthreadd $kt_fs"
+else
+	ktap_fail "failover_window $path_fs page allocations that may enter fs reclaim on the service's path:$path_list; kthreadd $kt_fs"
+fi
 if [ "$SWITCH" = on ] && [ "$lb_nofs" -gt 0 ]; then
 	ktap_ok "failover_local_requests $lb_nofs pieces of loop-back work in the NOFS scope ($lbwork; $calls nfsd calls)"
 elif [ "$SWITCH" = off ]; then
@@ -420,6 +475,7 @@ printf '"acked_bytes": %d, "checked_pre": %d, "lost_pre": %d, "checked_end": %d,
 	"$acked" "${checked_pre:-0}" "${lost_pre:--1}" "${checked:-0}" "${lost:--1}"
 printf '"nfsd_fs_alloc": %d, "nfsd_alloc": %d, "loopback_nofs": %d, "loopback_work": "%s", "nfsd_calls": %d, ' \
 	"${nfsd_fs:--1}" "${nfsd_all:--1}" "$lb_nofs" "$lbwork" "${calls:-0}"
-printf '"window_fs_alloc": "%s", "probes": {%s}, "hung": %d, "throughput": [%s]}\n' \
-	"$window" "$probes" "$hung" "$tp"
+printf '"window_fs_alloc": "%s", "window_path_fs_alloc": %d, "window_kthreadd_fs_alloc": %d, "t_verified": %s, ' \
+	"$window" "$path_fs" "$kt_fs" "$(rel "$T_VERIFIED")"
+printf '"probes": {%s}, "hung": %d, "throughput": [%s]}\n' "$probes" "$hung" "$tp"
 [ "$KTAP_FAILED" = 0 ]
