@@ -53,14 +53,20 @@ rm -f "$DEB"/*.deb "$DEB"/*.buildinfo "$DEB"/*.changes
 t0=$(date +%s)
 banner "building packages (bindeb-pkg) of $(git -C "$SRC" describe --always --tags) with -j$JOBS (log: $LOGS/deb.log)"
 set +e
-# The Build-Depends that mkdebian writes (debhelper-compat, libdw-dev)
-# are for a source package's build; bindeb-pkg itself needs neither.
+# dpkg-buildpackage checks the Build-Depends that mkdebian writes
+# (debhelper-compat, libdw-dev): the build root has debhelper, whose
+# dh_listpackages debian/rules runs, but not libdw-dev, which only a
+# config with BTF needs (pahole then fails the build by itself).
 in_root sh -c "$KMAKE -j$JOBS DPKG_FLAGS=-d bindeb-pkg 2>&1" | tee "$LOGS/deb.log" | progress
 rc=${PIPESTATUS[0]}
 set -e
 [ "$rc" = 0 ] || die "bindeb-pkg failed (exit $rc), see $LOGS/deb.log"
 t1=$(date +%s)
-image=$(ls "$DEB"/linux-image-*.deb 2>/dev/null | grep -v -- '-dbg_' | head -n1)
+image=""
+for f in "$DEB"/linux-image-*.deb; do
+	case $f in *-dbg_*) continue ;; esac
+	[ -f "$f" ] && image=$f && break
+done
 [ -n "$image" ] || die "bindeb-pkg made no linux-image package in $DEB"
 banner "packages, built in $(((t1 - t0) / 60)):$(printf %02d $(((t1 - t0) % 60))):"
 for d in "$DEB"/*.deb; do
@@ -74,7 +80,8 @@ done
 # harness's kernel installs it and checks its files.
 rm -rf "$DEB/image"
 in_root dpkg-deb -x "$image" "$DEB/image" || die "cannot unpack $image"
-vmlinuz=$(ls "$DEB"/image/boot/vmlinuz-* 2>/dev/null | head -n1)
+vmlinuz=""
+for f in "$DEB"/image/boot/vmlinuz-*; do [ -f "$f" ] && vmlinuz=$f && break; done
 [ -n "$vmlinuz" ] || die "$image has no /boot/vmlinuz-*"
 (cd "$DEB/image" && find lib/modules -name '*.ko*' | sort) >"$DEB/modules.list"
 booted=1
@@ -90,8 +97,10 @@ else
 	strict=
 	banner "the packaged kernel cannot boot this guest (drivers as modules, no initramfs): installing it from the harness's kernel"
 fi
-GUEST_DEB=$(basename "$image") GUEST_DEB_MODULES=$(tr '\n' ' ' <"$DEB/modules.list") GUEST_DEB_BOOTED=$booted \
-	KERNEL_IMAGE=$kimage PAYLOAD_FILES=$image "$TOP/scripts/boot.sh" deb ||
+# The module list goes on the payload disk: a distribution's thousands of
+# modules would not fit in one environment variable.
+GUEST_DEB=$(basename "$image") GUEST_DEB_BOOTED=$booted \
+	KERNEL_IMAGE=$kimage PAYLOAD_FILES="$image $DEB/modules.list" "$TOP/scripts/boot.sh" deb ||
 	die "the package did not install or work in the guest; console log: $LOGS/deb.console.log"
 "$TOP/scripts/results.py" $strict --expect "$TOP/scripts/expect/deb.txt" "$LOGS/deb.console.log" ||
 	die "the guest's checks of the package failed; console log: $LOGS/deb.console.log"

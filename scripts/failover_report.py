@@ -64,31 +64,45 @@ def main():
 		for row in r:
 			row['log'] = path
 		rows.extend(r)
+		with open(path, errors='replace') as f:
+			if 'FAILOVER-INVALID' in f.read():
+				print(f'{path}: INVALID run: node B took over from a live node A')
+				bad += 1
 
-	hdr = ('run', 'detect', 'disk', 'nfsd', 'resume', 'outage', 'grace', 'acked MiB',
-	       'lost', 'nfsd fs-alloc', 'window path/kthreadd', 'loop-back nofs', 'hung')
+	hdr = ('run', 'detect', 'disk', 'check', 'service', 'resume', 'outage', 'grace',
+	       'acked MiB', 'lost', 'nfsd fs-alloc', 'window path', 'kthreadd',
+	       'loop-back recv', 'nfsd MiB after/acked', 'hung')
 	print(' | '.join(hdr))
 	for r in rows:
 		print(' | '.join([
 			r['run'],
 			fmt(d(r.get('t_alive'), r.get('t_detect'))),
-			fmt(d(r.get('t_detect'), r.get('t_disk'))),
-			fmt(d(r.get('t_disk'), r.get('t_nfsd'))),
-			fmt(d(r.get('t_nfsd'), r.get('t_resume'))),
+			fmt(d(r.get('t_go'), r.get('t_disk'))),
+			fmt(d(r.get('t_disk'), r.get('t_verified'))),
+			fmt(d(r.get('t_verified'), r.get('t_addr'))),
+			fmt(d(r.get('t_addr'), r.get('t_resume'))),
 			fmt(d(r.get('t_alive'), r.get('t_resume'))),
-			fmt(d(r.get('t_nfsd'), r.get('t_grace_end'))),
+			fmt(d(r.get('t_addr'), r.get('t_grace_end'))),
 			f"{r.get('acked_bytes', 0) / 1048576:.1f}",
 			f"{r.get('lost_pre')}/{r.get('lost_end')}",
 			f"{r.get('nfsd_fs_alloc')}/{r.get('nfsd_alloc')}",
-			f"{r.get('window_path_fs_alloc')}/{r.get('window_kthreadd_fs_alloc')}",
+			str(r.get('window_path_fs_alloc')),
+			f"{r.get('window_kthreadd_fs_alloc')}/{r.get('window_kthreadd_alloc')}",
 			str(r.get('loopback_nofs')),
+			f"{r.get('nfsd_written_after', 0) / 1048576:.0f}/{r.get('acked_after', 0) / 1048576:.0f}",
 			str(r.get('hung')),
 		]))
-	print('(seconds; detect: A\'s last sign of life to B declaring it lost; resume: nfsd\'s start '
-	      'to the first acknowledgement; outage: A\'s last sign of life to it; lost: bytes lost '
-	      'at the takeover/at the end; nfsd fs-alloc: nfsd page allocations that may enter '
-	      'fs reclaim/all, after the takeover; window path/kthreadd: the same by the agent, '
-	      'its programs and nfsd / by kthreadd, from A\'s loss to the first acknowledgement)')
+	print('(seconds of node B\'s clock. detect: A\'s last sign of life to B declaring it lost; '
+	      'disk: the agent\'s mount of the shared disk with its journal replay; check: the '
+	      'job\'s read of what was acknowledged before, from that disk; service: the agent '
+	      'starting nfsdcld, rpc.mountd, nfsd and adding the address; resume: from there to '
+	      'the writer\'s first acknowledgement; outage: A\'s last sign of life to it; grace: '
+	      'the service up to nfsd ending its grace period. lost: bytes acknowledged but not '
+	      'found, at the take-over/at the end. nfsd fs-alloc: nfsd page allocations that may '
+	      'enter fs reclaim/all, after the take-over; window path: the same by the agent, its '
+	      'programs, the job\'s check and nfsd from A\'s loss to the first acknowledgement; '
+	      'kthreadd: its own in that window, that may enter fs reclaim/all. loop-back recv: '
+	      'receives on loop-back transports in the NOFS scope.)')
 	for r in rows:
 		print(f"{r['run']}: window allocations with __GFP_FS by task: {r.get('window_fs_alloc') or 'none'}")
 		probes = ', '.join(f"{k} {v.get('nfsd', 0)} by nfsd ({v.get('by_comm') or 'none'})"
@@ -113,7 +127,7 @@ def main():
 			ax.step(xs, [b / 1048576 for b in tp], where='post', color='tab:blue')
 			for key, col, lab in (('t_detect', 'tab:red', 'A declared lost'),
 					      ('t_disk', 'tab:brown', 'disk mounted on B'),
-					      ('t_nfsd', 'tab:green', 'nfsd started on B'),
+					      ('t_addr', 'tab:green', 'service up on B'),
 					      ('t_grace_end', 'tab:purple', 'grace ended'),
 					      ('t_resume', 'tab:orange', 'first ack after')):
 				if r.get(key) is not None:

@@ -109,6 +109,9 @@ def verify(d, acks):
     pending = {}
     with open(acks) as f:
         for line in f:
+            # A line still being written when ACKS was copied is no record.
+            if not line.endswith("\n"):
+                continue
             w = line.split()
             if len(w) not in (4, 5) or w[0] not in ("p", "a"):
                 continue

@@ -25,7 +25,8 @@ fi
 # Every module of the package is installed, in modules.dep, and modinfo
 # reads its vermagic as the package's release.
 n=0 bad=0
-for m in ${GUEST_DEB_MODULES:-}; do
+mods=$(cat ./modules.list 2>/dev/null)
+for m in $mods; do
 	n=$((n + 1))
 	f=/$m
 	if [ ! -f "$f" ] || ! grep -q "^${m#lib/modules/$rel/}:" "/lib/modules/$rel/modules.dep" ||
@@ -49,7 +50,7 @@ fi
 # modules load (each that this machine has the hardware for: a module
 # that probes for a device may fail with ENODEV, which is shown).
 loaded=0 tried=0
-for m in ${GUEST_DEB_MODULES:-}; do
+for m in $mods; do
 	name=$(basename "$m"); name=${name%%.ko*}
 	tried=$((tried + 1))
 	if out=$(modprobe "$name" 2>&1) && grep -q "^${name//-/_} " /proc/modules; then

@@ -61,6 +61,24 @@ case "$ROLE:$VERS:$LOAD:$SWITCH:$IO" in
 esac
 
 up() { awk '{ print $1 }' /proc/uptime; }
+# stuck_dump: what a stall looks like from inside: the blocked tasks
+# (sysrq-w, the last dump only), memory, nfsd's threads' stacks, the TCP
+# connections and nfsd's counts.
+stuck_dump() {
+	local p
+	echo w >/proc/sysrq-trigger
+	dmesg | awk '/sysrq: Show Blocked State/ { buf = "" } { buf = buf $0 "\n" } END { printf "%s", buf }' |
+		grep -v '^$' | tail -n 150 | sed 's/^/#   /'
+	diag "memory:"
+	grep -E '^(MemFree|MemAvailable|Dirty|Writeback|Active\(file\)|Inactive\(file\)):' /proc/meminfo | sed 's/^/#   /'
+	for p in $(pgrep -x nfsd); do
+		diag "nfsd $p: $(tr '\n' ' ' <"/proc/$p/stack" 2>/dev/null | cut -c1-400)"
+	done
+	diag "TCP:"
+	ss -tn 2>/dev/null | sed 's/^/#   /'
+	show_nfsd_stats
+}
+
 # nfsd_written: the bytes nfsd wrote (the "io" line of its statistics).
 nfsd_written() { awk '$1 == "io" { print $3 }' /proc/net/rpc/nfsd 2>/dev/null; }
 # ms A B: milliseconds from uptime A to uptime B.
@@ -122,21 +140,33 @@ ha_start() {
 	t0=$(upcs)
 	echo "nfsd_ms=$(((t0 - t1) * 10))"
 	ip addr add "$VIP/24" dev eth0 || return 1
-	echo "address_ms=$((($(upcs) - t0) * 10))"
+	t1=$(upcs)
+	echo "address_ms=$(((t1 - t0) * 10))"
+	echo "address_at=$((t1 / 100)).$(printf %02d $((t1 % 100)))"
+	# This node's own connections to the address, left from the node that
+	# failed, are reset: its client reconnects now, over lo, instead of
+	# when a retransmission of its own meets this node's listener (seen
+	# to take over 160 s for an idle NFSv3 client).
+	echo "reset_connections=$(ss -K -tn dst "$VIP" 2>/dev/null | grep -c "$VIP")"
 }
 
 # ha_agent: the resource agent of node B, started with PR_SET_IO_FLUSHER
-# as the program ha-agent (a copy of bash, so that its allocations can be
-# told by name). On $W/go it takes the shared disk (the blocks it read at
-# boot, in the partition scan, predate A's file system: they are dropped
-# first) and says so in $W/disk; on $W/start (after the job's check of
-# the disk) it starts the service. Its output goes to $W/agent.out, its
-# exit code to $W/agent.rc.
+# as the program ha-agent (a link to bash, whose name the task takes, so
+# that its allocations can be told by name). On $W/go it takes the shared
+# disk (the blocks it read at boot, in the partition scan, predate A's
+# file system: they are dropped first), lets the job's check of the disk
+# run as ha-check (a link to python3) with its output in $W/pre.out and
+# its exit code in $W/pre.rc (the check runs in the agent's scope, as
+# anything on the take-over's path must), and starts the service. Times
+# (uptime) in $W/disk and $W/checked; its output in $W/agent.out, its
+# exit code in $W/agent.rc.
 ha_agent() {
 	while [ ! -e "$W/go" ]; do sleep 0.1; done
 	blockdev --flushbufs "$SHARED" && mkdir -p "$HA" && mount "$SHARED" "$HA" || { echo 1 >"$W/agent.rc"; return; }
-	: >"$W/disk"
-	while [ ! -e "$W/start" ]; do sleep 0.1; done
+	read -r u _ </proc/uptime && echo "$u" >"$W/disk"
+	timeout -k 5 120 /usr/local/sbin/ha-check ./ackwriter.py verify "$HA/export/w" "$W/acks.before" >"$W/pre.out" 2>&1
+	echo $? >"$W/pre.rc"
+	read -r u _ </proc/uptime && echo "$u" >"$W/checked"
 	ha_start
 	echo $? >"$W/agent.rc"
 }
@@ -192,8 +222,12 @@ if [ "$LOAD" = hog ]; then
 	stress-ng --vm 1 --vm-bytes "$HOG%" --vm-keep --timeout 3600s >/dev/null 2>&1 &
 	HOG_PID=$!
 fi
-rm -f "$W/stop" "$W/go" "$W/start" "$W/disk" "$W/agent.rc"
-cp /bin/bash /usr/local/sbin/ha-agent
+rm -f "$W/stop" "$W/go" "$W/disk" "$W/checked" "$W/pre.out" "$W/pre.rc" "$W/agent.rc"
+ln -sf "$(readlink -f /bin/bash)" /usr/local/sbin/ha-agent
+# The job's own check of the disk during the take-over reads it with the
+# client's pages still stuck: it runs as the agent does (ha-check, a link
+# to python3, whose name the task takes, with PR_SET_IO_FLUSHER).
+ln -sf "$(readlink -f "$(command -v python3)")" /usr/local/sbin/ha-check
 io_flusher /usr/local/sbin/ha-agent -c '. ./lib.sh >/dev/null; '"$(declare -f upcs ha_start ha_agent)"'; HA='"$HA"' VIP='"$VIP"' W='"$W"' SHARED='"$SHARED"' ha_agent' >"$W/agent.out" 2>&1 &
 AGENT=$!
 python3 ./ackwriter.py write "$MNT/w" "$W/acks" 3600 0 "$W/stop" >"$W/writer.out" 2>&1 &
@@ -234,6 +268,10 @@ while [ "$miss" -lt 3 ]; do
 	fi
 done
 T_DETECT=$(up)
+# The host checks that this comes only after it powered A off (the
+# harness's fencing: a node that takes over from a live one is a run
+# that proves nothing).
+echo "FAILOVER-B: A lost"
 cp "$W/acks" "$W/acks.before"
 ktap_ok "failover_detect A lost; $(ms "$T_ALIVE" "$T_DETECT") ms after its last sign of life"
 
@@ -246,6 +284,8 @@ nfslb_hist_arm "$NFSLB_PA" "$WIN_TRIG"
 # kthreadd makes every kernel thread (nfsd's, and the kworkers), in its
 # own context, which no scope of the agent or of nfsd reaches.
 # (Keys apart from the kselftests' stack trigger, which it would replace.)
+KT_ALL="hist:keys=migratetype:vals=hitcount if comm == \"kthreadd\""
+nfslb_hist_arm "$NFSLB_PA" "$KT_ALL"
 KT_TRIG="hist:keys=common_stacktrace,order:vals=hitcount:size=256 if comm == \"kthreadd\" && $NFSLB_RECLAIM_GFP"
 nfslb_hist_arm "$NFSLB_PA" "$KT_TRIG"
 nfslb_fsalloc_arm
@@ -265,6 +305,7 @@ nfslb_hist_arm "$LB" "$LB_TRIG" || probe_ok=0
 
 # The takeover, by the agent.
 T0=$(up)
+T_GO=$T0
 : >"$W/go"
 for _ in $(seq 600); do
 	[ -e "$W/disk" ] || [ -e "$W/agent.rc" ] && break
@@ -275,22 +316,27 @@ if [ ! -e "$W/disk" ]; then
 	sed 's/^/#   /' "$W/agent.out"
 	exit 1
 fi
-T_DISK=$(up)
 replay=$(dmesg | grep -c 'EXT4-fs (vdd): recovery complete')
-# Every batch acknowledged while A served is on the disk now, after the
-# journal replay, before nfsd runs (nothing can write it meanwhile).
-pre=$(python3 ./ackwriter.py verify "$HA_EXPORT/w" "$W/acks.before" 2>&1)
-pre_rc=$?
-T_VERIFIED=$(up)
-: >"$W/start"
-wait "$AGENT"
+# The agent checks, as its second step, that every batch acknowledged
+# while A served is on the disk after the journal replay, before nfsd
+# runs (nothing can write it meanwhile); then it starts the service.
+for _ in $(seq 1800); do
+	[ -e "$W/agent.rc" ] && break
+	sleep 0.1
+done
+T_DISK=$(cat "$W/disk")
+T_VERIFIED=$(cat "$W/checked" 2>/dev/null)
 T_NFSD=$(up)
+pre=$(cat "$W/pre.out" 2>/dev/null)
+pre_rc=$(cat "$W/pre.rc" 2>/dev/null || echo none)
 takeover=$(cat "$W/agent.out")
 if [ "$(cat "$W/agent.rc" 2>/dev/null)" != 0 ]; then
-	ktap_fail "failover_takeover the NFS service did not start"
+	ktap_fail "failover_takeover the NFS service did not start within 180 s (agent exit $(cat "$W/agent.rc" 2>/dev/null || echo none))"
 	printf '%s\n' "$takeover" | sed 's/^/#   /'
+	stuck_dump
 	exit 1
 fi
+T_ADDR=$(sed -n 's/^address_at=//p' "$W/agent.out")
 ktap_ok "failover_takeover disk $(ms "$T0" "$T_DISK") ms (journal replays: $replay), the job's check of it $(ms "$T_DISK" "$T_VERIFIED") ms, $(echo $takeover)"
 diag "acknowledged before A was lost, read from the disk after the replay:"
 printf '%s\n' "$pre" | tail -n 5 | sed 's/^/#   /'
@@ -312,21 +358,24 @@ fi
 # The writer's first acknowledgement after A was declared lost (A was
 # gone for three seconds by then: only B can have served it): within
 # grace + RESUME_BOUND s of nfsd's start.
+# Only B can serve the writer once its address is up; an acknowledgement
+# between A's loss and that is shown (a late one of A's, or a bug).
 T_RESUME=""
 limit=$((GRACE + RESUME_BOUND))
 while [ "$(ms "$T_NFSD" "$(up)")" -lt $((limit * 1000)) ]; do
-	T_RESUME=$(awk -v t="$T_DETECT" '$1 == "a" && $5 > t { print $5; exit }' "$W/acks")
+	T_RESUME=$(awk -v t="$T_ADDR" 'NF == 5 && $1 == "a" && $5 > t { print $5; exit }' "$W/acks")
 	[ -n "$T_RESUME" ] && break
 	sleep 0.2
 done
+early=$(awk -v a="$T_ALIVE" -v b="$T_ADDR" 'NF == 5 && $1 == "a" && $5 > a && $5 <= b' "$W/acks" | wc -l)
+[ "$early" = 0 ] || diag "$early acknowledgements after A's last sign of life and before B's address was up"
 WINDOW=$(cat "$NFSLB_PA/hist")
-nfslb_hist_disarm "$NFSLB_PA" "$WIN_TRIG" "$KT_TRIG"
+nfslb_hist_disarm "$NFSLB_PA" "$WIN_TRIG" "$KT_TRIG" "$KT_ALL"
 if [ -n "$T_RESUME" ]; then
-	ktap_ok "failover_resume first acknowledgement $(ms "$T_NFSD" "$T_RESUME") ms after nfsd started, $(ms "$T_ALIVE" "$T_RESUME") ms after A's last sign of life (limit: grace ${GRACE} s + $RESUME_BOUND s)"
+	ktap_ok "failover_resume first acknowledgement $(ms "$T_ADDR" "$T_RESUME") ms after the service was up, $(ms "$T_ALIVE" "$T_RESUME") ms after A's last sign of life (limit: grace ${GRACE} s + $RESUME_BOUND s)"
 else
 	ktap_fail "failover_resume no acknowledgement within $limit s of nfsd's start"
-	echo w >/proc/sysrq-trigger
-	dmesg | grep -A 40 'sysrq: Show Blocked State' | tail -n 80 | sed 's/^/#   /'
+	stuck_dump
 fi
 
 # The writer runs on through the loop-back mount, then is told to stop.
@@ -343,8 +392,7 @@ if [ "$wrc" = 0 ]; then
 	ktap_ok "failover_writer ended when told: $(tr '\n' ' ' <"$W/writer.out")"
 else
 	ktap_fail "failover_writer did not end within 120 s of being told (exit ${wrc:-still running})"
-	echo w >/proc/sysrq-trigger
-	dmesg | grep -A 40 'sysrq: Show Blocked State' | tail -n 80 | sed 's/^/#   /'
+	stuck_dump
 fi
 
 # Read the counts before the service stops.
@@ -359,7 +407,7 @@ lbhist() {
 	awk 'BEGIN { split("accept handshake connection datagram busy", name, " ") }
 		/^\{ work:/ { l = $0; gsub(/[{},:]/, " ", l); split(l, f, " ")
 			w = name[f[2] + 1]; if (w == "") w = "work" f[2]
-			if (f[4] + 0 == 1) nofs += f[6]
+			if (f[4] + 0 == 1 && (w == "connection" || w == "datagram")) nofs += f[6]
 			out = out sep w "/nofs=" f[4] ":" f[6]; sep = "," }
 		END { print nofs + 0, (out == "" ? "none" : out) }' "$LB/hist"
 }
@@ -408,7 +456,7 @@ fi
 # nfsd's threads; kthreadd (which made nfsd's threads, in the agent's
 # scope, and made kworkers for others) and the rest (the job's own
 # tools, the writer, the hog) are shown.
-PATH_COMMS="ha-agent blockdev mount rpcbind exportfs rpc.mountd nfsdcld rpc.nfsd perl ip nfsd"
+PATH_COMMS="ha-agent ha-check blockdev mount rpcbind exportfs rpc.mountd nfsdcld rpc.nfsd perl ip nfsd"
 wcount() { tr ',' '\n' <<<"$window" | awk -F= -v c="$1" '$1 == c { s += $2 } END { print s + 0 }'; }
 path_fs=0 path_list=""
 for c in $PATH_COMMS; do
@@ -418,17 +466,20 @@ for c in $PATH_COMMS; do
 	[ "$n" = 0 ] || path_list="$path_list $c=$n"
 done
 kt_fs=$(wcount kthreadd)
+kt_all=$(awk '/^# trigger info: / { mine = index($0, "hist:keys=migratetype:") > 0 }
+	mine && /^ *Hits:/ { print $2; exit }' <<<"$WINDOW")
+kt_all=${kt_all:-0}
 if [ "$path_fs" = 0 ]; then
-	ktap_ok "failover_window 0 page allocations that may enter fs reclaim on the service's path (agent, its programs, nfsd)${path_list:+:$path_list}; kthreadd $kt_fs"
+	ktap_ok "failover_window 0 page allocations that may enter fs reclaim on the service's path (agent, its programs, the job's check, nfsd)${path_list:+:$path_list}; kthreadd $kt_fs of $kt_all"
 else
-	ktap_fail "failover_window $path_fs page allocations that may enter fs reclaim on the service's path:$path_list; kthreadd $kt_fs"
+	ktap_fail "failover_window $path_fs page allocations that may enter fs reclaim on the service's path:$path_list; kthreadd $kt_fs of $kt_all"
 fi
 if [ "$SWITCH" = on ] && [ "$lb_nofs" -gt 0 ]; then
-	ktap_ok "failover_local_requests $lb_nofs pieces of loop-back work in the NOFS scope ($lbwork; $calls nfsd calls)"
+	ktap_ok "failover_local_requests $lb_nofs receives on loop-back transports in the NOFS scope ($lbwork; $calls nfsd calls)"
 elif [ "$SWITCH" = off ]; then
 	ktap_ok "failover_local_requests switch off: $lbwork ($calls nfsd calls)"
 else
-	ktap_fail "failover_local_requests no loop-back work seen after the takeover ($lbwork; $calls nfsd calls)"
+	ktap_fail "failover_local_requests no receive on a loop-back transport in the NOFS scope after the takeover ($lbwork; $calls nfsd calls)"
 fi
 
 # Everything acknowledged is on the disk: stop the writer's mount and
@@ -446,7 +497,10 @@ timeout -k 5 60 umount "$HA" || diag "umount of the shared disk failed"
 echo 3 >/proc/sys/vm/drop_caches
 post=""
 post_rc=1
-if mount -o ro "$SHARED" "$HA"; then
+# A disk still mounted would be read from its page cache, not from disk.
+if mountpoint -q "$HA"; then
+	post="the shared disk is still mounted: not checked"
+elif mount -o ro "$SHARED" "$HA"; then
 	post=$(python3 ./ackwriter.py verify "$HA_EXPORT/w" "$W/acks" 2>&1)
 	post_rc=$?
 	umount "$HA"
@@ -455,6 +509,11 @@ checked=$(sed -n 's/^checked=//p' <<<"$post")
 lost=$(sed -n 's/^lost=//p' <<<"$post")
 acked=$(awk '$1 == "a"' "$W/acks" | wc -l)
 acked=$((acked * 8 * 65536))
+# What the writer had acknowledged since the service was up on B, beside
+# what nfsd wrote: with LOCALIO in use after the take-over, much less.
+acked_after=$(awk -v t="$T_ADDR" 'NF == 5 && $1 == "a" && $5 > t' "$W/acks" | wc -l)
+acked_after=$((acked_after * 8 * 65536))
+diag "acknowledged after the take-over: $acked_after bytes; nfsd wrote $written bytes"
 if [ "$post_rc" = 0 ] && [ "${lost:-x}" = 0 ] && [ "${checked:-0}" -gt 0 ]; then
 	ktap_ok "failover_data_at_end $checked of the $acked bytes acknowledged are the last state of their records, all found on the disk"
 else
@@ -469,13 +528,14 @@ rel() { [ -n "$1" ] && awk -v a="$T_START" -v b="$1" 'BEGIN { printf "%.2f", b -
 hung=$(dmesg | grep -Ec 'blocked for more than|blocked in I/O wait for more than')
 printf 'FAILOVER-ROW {"run": "%s", "vers": "%s", "load": "%s", "hog_pct": %d, "switch": "%s", "io": "%s", ' \
 	"$VERS:$LOAD:$SWITCH:$IO" "$VERS" "$LOAD" "$([ "$LOAD" = hog ] && echo "$HOG" || echo 0)" "$SWITCH" "$IO"
-printf '"t_alive": %s, "t_detect": %s, "t_disk": %s, "t_nfsd": %s, "t_grace_end": %s, "t_resume": %s, "t_end": %s, ' \
-	"$(rel "$T_ALIVE")" "$(rel "$T_DETECT")" "$(rel "$T_DISK")" "$(rel "$T_NFSD")" "$(rel "$T_GRACE")" "$(rel "$T_RESUME")" "$(rel "$T_END")"
+printf '"t_alive": %s, "t_detect": %s, "t_go": %s, "t_disk": %s, "t_verified": %s, "t_addr": %s, "t_grace_end": %s, "t_resume": %s, "t_end": %s, "early_acks": %d, ' \
+	"$(rel "$T_ALIVE")" "$(rel "$T_DETECT")" "$(rel "$T_GO")" "$(rel "$T_DISK")" "$(rel "$T_VERIFIED")" "$(rel "$T_ADDR")" "$(rel "$T_GRACE")" "$(rel "$T_RESUME")" "$(rel "$T_END")" "$early"
 printf '"acked_bytes": %d, "checked_pre": %d, "lost_pre": %d, "checked_end": %d, "lost_end": %s, ' \
 	"$acked" "${checked_pre:-0}" "${lost_pre:--1}" "${checked:-0}" "${lost:--1}"
 printf '"nfsd_fs_alloc": %d, "nfsd_alloc": %d, "loopback_nofs": %d, "loopback_work": "%s", "nfsd_calls": %d, ' \
 	"${nfsd_fs:--1}" "${nfsd_all:--1}" "$lb_nofs" "$lbwork" "${calls:-0}"
-printf '"window_fs_alloc": "%s", "window_path_fs_alloc": %d, "window_kthreadd_fs_alloc": %d, "t_verified": %s, ' \
-	"$window" "$path_fs" "$kt_fs" "$(rel "$T_VERIFIED")"
+printf '"window_fs_alloc": "%s", "window_path_fs_alloc": %d, "window_kthreadd_fs_alloc": %d, "window_kthreadd_alloc": %d, ' \
+	"$window" "$path_fs" "$kt_fs" "$kt_all"
+printf '"nfsd_written_after": %d, "acked_after": %d, ' "${written:-0}" "$acked_after"
 printf '"probes": {%s}, "hung": %d, "throughput": [%s]}\n' "$probes" "$hung" "$tp"
 [ "$KTAP_FAILED" = 0 ]
