@@ -16,7 +16,9 @@ config=${CONFIG:-$OUT/.config}
 frag=$TOP/configs/deb/series.config
 DEB=$CACHE/deb
 DOUT=$DEB/build
-KMAKE="make -C $SRC O=$DOUT LLVM=1 ARCH=x86_64"
+# The packages' release says what they are (7.3.4-nfslb+), apart from
+# the distribution's kernels and other local builds.
+KMAKE="make -C $SRC O=$DOUT LLVM=1 ARCH=x86_64 LOCALVERSION=-nfslb"
 [ -f "$config" ] || die "no kernel config at $config: give CONFIG=path/to/config, or run 'make kernel' for the harness's"
 grep -q '^CONFIG_[A-Z0-9_]*=' "$config" || die "$config has no CONFIG_ lines: not a kernel config"
 grep -q '^CONFIG_X86_64=y' "$config" || die "$config is not an x86_64 config (the harness builds ARCH=x86_64)"

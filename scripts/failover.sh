@@ -112,10 +112,15 @@ for r in $RUNS; do
 	fi
 	# Fencing, as a cluster would: B must not have taken over from a
 	# live A (its heartbeat missed A under load), or both mounted the
-	# disk and the run proves nothing.
+	# disk and the run proves nothing. A's disk writes reach the image
+	# file through QEMU's cache=writeback, which outlives the SIGKILL in
+	# the host's page cache: the data checks cannot catch a missing
+	# flush on A, only data that never reached A's virtual disk.
+	kill -KILL $(qemu_pids "$name_a") 2>/dev/null || banner "run $i: node A's QEMU had already ended"
+	# B needs three seconds of missed signs to declare A lost: a line
+	# there already came while A ran.
 	early=0
 	grep -aq 'FAILOVER-B: A lost' "$log_b" 2>/dev/null && early=1
-	kill -KILL $(qemu_pids "$name_a") 2>/dev/null || banner "run $i: node A's QEMU had already ended"
 	wait "$pid_a" || true
 	banner "run $i: node A is off; node B takes over (console log: $log_b)"
 	set +e

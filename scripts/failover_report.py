@@ -6,7 +6,7 @@ Each log holds one FAILOVER-ROW JSON line (guest/jobs/failover.sh). Times
 are seconds of B's clock from the writer's first acknowledgement:
 t_alive is A's last sign of life seen by B (A was powered off within
 about a second after it), t_detect when B declared A lost, t_disk the
-shared disk mounted (journal replayed), t_nfsd the NFS service started,
+shared disk mounted (journal replayed), t_addr the NFS service started and its address up,
 t_resume the writer's first acknowledgement after A's loss. Prints one
 line per run; --json writes the rows, --png a plot of the writer's
 acknowledged MiB/s per second across each fail-over. Exits 1 when a log
@@ -41,11 +41,6 @@ def d(a, b):
 
 def fmt(v, spec='.1f'):
 	return '-' if v is None else format(v, spec)
-
-
-def sum_probe(r, name):
-	p = r.get('probes', {}).get(name, {})
-	return p.get('nfsd', 0)
 
 
 def main():
