@@ -149,11 +149,20 @@ ha_start() {
 	# away (seen: over 160 s for an idle NFSv3 client). Needs
 	# CONFIG_INET_DIAG_DESTROY; without it ss -K destroys nothing,
 	# silently, so what is left is looked at.
-	ss -tnio state established dst "$VIP" and not src "$VIP" 2>/dev/null | tr -s ' \t' ' ' |
+	# (A new connection of the client may have the old one's addresses
+	# and port: the sockets are told apart by their cookies, "sk:".)
+	local stale left c
+	ss -tnioH state established dst "$VIP" and not src "$VIP" 2>/dev/null | tr -s ' \t' ' ' |
 		sed 's/^/stale: /'
+	stale=$(ss -tneH state established dst "$VIP" and not src "$VIP" 2>/dev/null | grep -o 'sk:[0-9a-f]*')
 	echo "reset_connections=$(ss -K -tnH dst "$VIP" and not src "$VIP" 2>/dev/null | grep -c .)"
-	[ -z "$(ss -tnH state established dst "$VIP" and not src "$VIP" 2>/dev/null)" ] ||
-		{ echo "stale connections to $VIP left (no CONFIG_INET_DIAG_DESTROY?)"; return 1; }
+	left=$(ss -tneH dst "$VIP" 2>/dev/null | grep -o 'sk:[0-9a-f]*')
+	for c in $stale; do
+		if grep -qx "$c" <<<"$left"; then
+			echo "stale connection $c to $VIP left (no CONFIG_INET_DIAG_DESTROY?)"
+			return 1
+		fi
+	done
 }
 
 # ha_agent: the resource agent of node B, started with PR_SET_IO_FLUSHER
