@@ -135,7 +135,7 @@ def main():
 			ax.axis('off')
 		axes[0][0].legend(fontsize=7, loc='upper right')
 		fig.suptitle('node B\'s writer across the fail-over of node A: fsync-acknowledged MiB/s')
-		fig.tight_layout()
+		fig.tight_layout(rect=(0, 0, 1, 1 - 0.5 / (2.6 * nr)))
 		fig.savefig(args.png, dpi=100)
 		print(f'plot: {args.png}')
 	return 1 if bad else 0
